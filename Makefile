@@ -1,0 +1,75 @@
+# Makefile of the book (sphinx-quickstart style). `make html` and `make test` set everything up.
+SHELL        := /bin/bash
+PYTHON       ?= python3
+VENV         := .venv
+BIN          := $(VENV)/bin
+SPHINXBUILD  := $(BIN)/sphinx-build
+SPHINXOPTS   ?= -W -n --keep-going
+BUILDDIR     := _build
+ENSURE       := tools/ensure-debian-packages
+
+# Debian packages: the HTML build (figures with Chinese labels, diagrams, KaTeX assets via npm),
+# the PDF (TeX, fonts), and what only the tests use (browser, PDF text tools).
+DEB_HTML := graphviz fonts-noto-cjk nodejs
+DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk xindy
+DEB_TEST := chromium chromium-driver poppler-utils
+
+.PHONY: help html latexpdf book livehtml import test bench clean deps-html deps-pdf deps-test
+
+help:
+	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
+	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
+	@echo "make book      the PDF, then the HTML book that offers it"
+	@echo "make livehtml  live preview while editing"
+	@echo "make import    regenerate the chapters' generated files from seeds/"
+	@echo "make test      the whole test suite (installs TeX, fonts and Chromium if missing)"
+	@echo "make bench     the benchmark (prints its figures)"
+	@echo "make clean     remove $(BUILDDIR)"
+
+# -- set-up ------------------------------------------------------------------------------------
+$(VENV)/.book-stamp: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==0.13.9
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.txt
+	touch $@
+
+$(VENV)/.test-stamp: requirements-test.txt $(VENV)/.book-stamp
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-test.txt
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || $(ENSURE) npm  # Debian's nodejs ships npm separately
+	npm ci --no-audit --no-fund
+
+deps-html:
+	@$(ENSURE) $(DEB_HTML)
+deps-pdf:
+	@$(ENSURE) $(DEB_PDF)
+deps-test:
+	@$(ENSURE) $(DEB_HTML) $(DEB_PDF) $(DEB_TEST)
+
+# -- builds ------------------------------------------------------------------------------------
+html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(O)
+
+latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
+
+book: latexpdf
+	$(MAKE) html
+
+livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --watch chapters --watch _ext --watch _static --watch references.bib $(O)
+
+import: $(VENV)/.book-stamp
+	$(BIN)/python -m seedimport
+
+# -- checks ------------------------------------------------------------------------------------
+test: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
+	$(BIN)/python -m tools.bench
+
+clean:
+	rm -rf $(BUILDDIR)

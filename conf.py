@@ -1,0 +1,71 @@
+"""Sphinx configuration of the book: one source, an HTML book and a LaTeX PDF."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.resolve()
+sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
+
+# -- The book ------------------------------------------------------------------------------------
+project = "科学空间选读：机器学习八篇注解"
+author = "苏剑林（原文）；本书编者（注解）"
+copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
+language = "zh_CN"
+root_doc = "index"
+exclude_patterns = ["_build", ".venv", "node_modules", "chapters/_generated", "README.md", "tests", "seeds"]
+smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
+
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "sphinxcontrib.katex",
+    "book_toctree",  # parts and chapters from chapters/book.toml
+    "numbering",  # chapters 1–8 through the parts; the author's equation tags
+    "chapter_bibliography",  # each chapter's references at its end
+    "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
+]
+
+# -- MyST ----------------------------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "dollarmath", "fieldlist"]
+myst_dmath_double_inline = True
+
+# -- Numbers: chapter.k for figures and equations, as in print -----------------------------------
+numfig = True
+math_numfig = True
+numfig_secnum_depth = 1
+math_eqref_format = "({number})"
+
+# -- Citations -----------------------------------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "unsrt"
+
+# -- HTML ----------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["book.css"]
+html_last_updated_fmt = None
+html_search_language = "zh"
+# jieba's default dictionary splits the book's terms (自编码器, 信息瓶颈 ...); ours keeps them whole.
+html_search_options = {"dict": str(ROOT / "_ext" / "zh-search-dict.txt")}
+html_theme_options = {
+    "use_download_button": False,  # the theme's button prints the page; the cover links the real PDF
+    "use_fullscreen_button": False,
+    "show_toc_level": 2,
+}
+katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
+katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
+
+# -- LaTeX / PDF ---------------------------------------------------------------------------------
+latex_engine = "xelatex"
+latex_documents = [(root_doc, "book.tex", project, author, "manual", False)]
+latex_toplevel_sectioning = "part"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "fontpkg": "",
+    "fontenc": "",
+    "babel": "",
+    "polyglossia": "",
+    "preamble": r"\usepackage[heading=true]{ctex}",
+}

@@ -1,0 +1,15 @@
+"""The one error type the importer raises for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SeedError(Exception):
+    """Bad input: says which file, which line (1-based; 0 when not tied to a line) and what was expected."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(f"{self.path}:{line}: {message}")

@@ -1,0 +1,225 @@
+"""Read a listing page: decide the kind of every line and build the articles.
+
+The listing format (see BOOK-DESIGN.md, "The seed format"): a title line, then a byline
+``By AUTHOR | YYYY-MM-DD | N位读者 | 引用`` glued to the first body segment, then body lines, one
+block each, and page chrome.  Heuristics decide each line; ``overrides`` (data, keyed by line
+number) decide the few that no rule can.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SeedError
+from .model import MATH_KINDS, Article, Block, Kind
+from .texguard import check_tex
+
+MAX_LINE_CHARS = 20_000
+MAX_HEADING_CHARS = 20
+BYLINE_RE = re.compile(
+    r"^By (?P<author>[^|]+?) \| (?P<date>[^|]+?) \| (?P<readers>[^|]+?)位读者 \| 引用(?P<rest>.*)$"
+)
+BYLINE_FORMAT = "'By AUTHOR | YYYY-MM-DD | N位读者 | 引用' followed by the first paragraph"
+LINK_TITLE_RE = re.compile(r"^《[^《》]+》$")
+TAG_RE = re.compile(r"\\tag\{([^{}]*)\}")
+# A heading is short and has no sentence punctuation anywhere in it.
+SENTENCE_PUNCT = set("。，,：:；;！!？?…、")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class LineKind:
+    """The kind of one physical line, as the oracle names it (``byline+paragraph`` ...)."""
+
+    line: int
+    kind: str
+
+
+def decode(raw: bytes, path: Path | str) -> list[str]:
+    """Bytes of a listing to its lines: UTF-8 (a BOM is dropped), CRLF or LF line ends."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise SeedError(path, line, f"expected UTF-8 text, found byte 0x{raw[err.start]:02x}") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise SeedError(path, number, f"line of {len(line)} characters; expected at most {MAX_LINE_CHARS}")
+        bad = CONTROL_RE.search(line)
+        if bad:
+            raise SeedError(
+                path, number, f"control character U+{ord(bad.group()):04X} at column {bad.start() + 1}; expected text"
+            )
+    return lines
+
+
+def looks_like_byline(line: str) -> bool:
+    return line.startswith("By ") and line.count(" | ") >= 2
+
+
+def classify_segment(text: str) -> Kind:
+    """The kind of one body segment by the format's rules (no overrides)."""
+    stripped = text.strip()
+    if stripped.startswith("$$"):
+        return Kind.MATH_TAGGED if TAG_RE.search(stripped) else Kind.MATH_DOLLARS
+    if stripped.startswith("\\begin{equation}"):
+        return Kind.MATH_EQUATION_ENV
+    if LINK_TITLE_RE.match(stripped):
+        return Kind.LINK_TITLE
+    if (
+        len(stripped) <= MAX_HEADING_CHARS
+        and "$" not in stripped
+        and not SENTENCE_PUNCT.intersection(stripped)
+        and not stripped.endswith(".")
+    ):
+        return Kind.HEADING
+    return Kind.PARAGRAPH
+
+
+def _parse_byline(line: str, path: Path | str, number: int) -> tuple[str, dt.date, int, str]:
+    match = BYLINE_RE.match(line)
+    if not match:
+        raise SeedError(path, number, f"malformed byline; expected {BYLINE_FORMAT}")
+    author = match["author"].strip()
+    try:
+        date = dt.date.fromisoformat(match["date"].strip())
+    except ValueError:
+        raise SeedError(path, number, f"bad date {match['date']!r} in byline; expected YYYY-MM-DD") from None
+    readers_text = match["readers"].strip()
+    if not readers_text.isascii() or not readers_text.isdigit():
+        raise SeedError(path, number, f"bad reader count {readers_text!r}; expected a whole number ≥ 0")
+    return author, date, int(readers_text), match["rest"]
+
+
+def _math_block(kind: Kind, source: str, path: Path | str, number: int) -> Block:
+    """Strip the display delimiters, pull out the author's ``\\tag``, and check the TeX."""
+    if kind is Kind.MATH_EQUATION_ENV:
+        body = source.strip()[len("\\begin{equation}") : -len("\\end{equation}")]
+    else:
+        body = source.strip()[2:-2]
+    tags = TAG_RE.findall(body)
+    if len(tags) > 1:
+        raise SeedError(path, number, "more than one \\tag in one equation; expected at most one")
+    tag = tags[0].strip() if tags else None
+    if tag is not None and not re.fullmatch(r"[0-9A-Za-z.\-]+", tag):
+        raise SeedError(path, number, f"equation tag {tag!r}; expected digits, letters, '.' or '-'")
+    body = TAG_RE.sub("", body).strip()
+    if not body:
+        raise SeedError(path, number, "empty display equation; expected TeX between the delimiters")
+    check_tex(body, path, number)
+    return Block(kind, body, number, tag)
+
+
+def _collect_math(lines: Sequence[str], start: int, kind: Kind, path: Path | str) -> tuple[str, int]:
+    """The full source of a display equation starting at ``lines[start]``, and the index after it."""
+    closing = "$$" if kind is not Kind.MATH_EQUATION_ENV else "\\end{equation}"
+    first = lines[start].strip()
+    opening_len = 2 if closing == "$$" else len("\\begin{equation}")
+    if len(first) >= opening_len + len(closing) and first.endswith(closing):
+        return first, start + 1
+    parts = [first]
+    for index in range(start + 1, len(lines)):
+        parts.append(lines[index].strip())
+        if lines[index].strip().endswith(closing):
+            return "\n".join(parts), index + 1
+    raise SeedError(path, start + 1, f"unterminated display equation; expected a closing {closing}")
+
+
+def parse_listing(
+    lines: Sequence[str],
+    path: Path | str,
+    overrides: Mapping[int, str] | None = None,
+    chrome_lines: frozenset[str] = frozenset(),
+) -> tuple[list[Article], list[LineKind]]:
+    """Parse a decoded listing into articles, and the kind of every line (for the oracle)."""
+    overrides = overrides or {}
+    articles: list[Article] = []
+    kinds: list[LineKind] = []
+    header: dict | None = None
+    blocks: list[Block] = []
+    seen_titles: dict[str, int] = {}
+
+    def finish() -> None:
+        if header is None:
+            return
+        if not blocks:
+            raise SeedError(path, header["title_line"], f"article {header['title']!r} has no body; expected text after its byline")
+        articles.append(Article(blocks=tuple(blocks), **header))
+
+    def body_block(kind: Kind, text: str, number: int) -> Block:
+        if kind in MATH_KINDS:
+            return _math_block(kind, text, path, number)
+        if text.count("$") % 2:
+            raise SeedError(path, number, "unbalanced '$' in text; expected inline math as $...$")
+        if "$" in text:
+            for formula in re.findall(r"\$([^$]*)\$", text):
+                check_tex(formula, path, number)
+        return Block(kind, text.strip(), number)
+
+    index = 0
+    while index < len(lines):
+        number = index + 1
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped:
+            index += 1
+            continue
+        if stripped in chrome_lines:
+            kinds.append(LineKind(number, Kind.CHROME.value))
+            index += 1
+            continue
+        next_line = lines[index + 1] if index + 1 < len(lines) else ""
+        if looks_like_byline(next_line):
+            finish()
+            if stripped in seen_titles:
+                raise SeedError(path, number, f"duplicate title {stripped!r} (first at line {seen_titles[stripped]}); expected each article once")
+            seen_titles[stripped] = number
+            author, date, readers, rest = _parse_byline(next_line, path, number + 1)
+            header = dict(title=stripped, author=author, date=date, readers=readers, title_line=number)
+            blocks = []
+            kinds.append(LineKind(number, Kind.TITLE.value))
+            if rest.strip():
+                kind = Kind(overrides.get(number + 1, classify_segment(rest)))
+                if kind in MATH_KINDS:
+                    raise SeedError(path, number + 1, "display equation glued to the byline; expected text")
+                blocks.append(body_block(kind, rest, number + 1))
+                kinds.append(LineKind(number + 1, f"byline+{kind.value}"))
+            else:
+                kinds.append(LineKind(number + 1, "byline"))
+            index += 2
+            continue
+        if looks_like_byline(stripped):
+            raise SeedError(path, number, "byline without a title line before it; expected the article's title")
+        if header is None:
+            raise SeedError(path, number, f"expected an article title followed by a byline {BYLINE_FORMAT}")
+        kind = Kind(overrides.get(number, classify_segment(stripped)))
+        if kind in MATH_KINDS:
+            source, index = _collect_math(lines, index, kind, path)
+            blocks.append(body_block(kind, source, number))
+            kinds.extend(LineKind(n, kind.value) for n in range(number, index + 1))
+            continue
+        blocks.append(body_block(kind, stripped, number))
+        kinds.append(LineKind(number, kind.value))
+        index += 1
+    finish()
+    if not articles:
+        raise SeedError(path, 1, "no article found; expected a title line followed by a byline")
+    return articles, kinds
+
+
+def read_listing(
+    path: Path,
+    overrides: Mapping[int, str] | None = None,
+    chrome_lines: frozenset[str] = frozenset(),
+) -> tuple[list[Article], list[LineKind]]:
+    """Read and parse one listing file."""
+    return parse_listing(decode(path.read_bytes(), path), path, overrides, chrome_lines)
