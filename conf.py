@@ -12,7 +12,7 @@ author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "node_modules", "chapters/_generated", "README.md", "tests", "seeds"]
+exclude_patterns = ["_build", ".venv", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
 
 extensions = [
@@ -23,6 +23,9 @@ extensions = [
     "numbering",  # chapters 1–8 through the parts; the author's equation tags
     "chapter_bibliography",  # each chapter's references at its end
     "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
+    "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
+    "matplotlib.sphinxext.plot_directive",  # figures computed at build time
+    "sphinx.ext.graphviz",  # diagrams
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -34,6 +37,24 @@ numfig = True
 math_numfig = True
 numfig_secnum_depth = 1
 math_eqref_format = "({number})"
+
+# -- Figures: computed at build time, SVG in HTML, vector PDF in print, reproducible ------------
+plot_formats = ["svg", "pdf"]
+plot_html_show_formats = False
+plot_html_show_source_link = False
+plot_include_source = False
+plot_pre_code = "import numpy as np\nfrom matplotlib import pyplot as plt\nimport bookmath"
+plot_rcparams = {
+    # Debian's Noto CJK .ttc files hold the JP face first; asking for "SC" by name picks the
+    # simplified Chinese glyphs (直, 骨, 说 differ).
+    "font.family": ["Noto Sans CJK SC", "DejaVu Sans"],
+    "axes.unicode_minus": False,
+    "svg.hashsalt": "kexue-reader",  # stable ids inside the SVG
+    "figure.figsize": (6.4, 3.6),
+    "savefig.bbox": "tight",
+}
+graphviz_output_format = "svg"
+graphviz_dot_args = ["-Gfontname=Noto Sans CJK SC", "-Nfontname=Noto Sans CJK SC", "-Efontname=Noto Sans CJK SC"]
 
 # -- Citations -----------------------------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]

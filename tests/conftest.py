@@ -1,0 +1,71 @@
+"""Session fixtures: the book is built once per test run, served once, opened in one browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, sphinx_build
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",  # the machine has no network: no background calls
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def html_dir(tmp_path_factory) -> Path:
+    """The HTML book, built strictly from the repository's sources."""
+    out = tmp_path_factory.mktemp("html")
+    sphinx_build("html", ROOT, out)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(html_dir: Path):
+    """A local HTTP server on a free port serving the built book; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download). Never skipped."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        print(f"\nChromium {chromium.version}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of the book's sources, for tests that change or add input."""
+    target = tmp_path / "book"
+    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
+    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    return target
