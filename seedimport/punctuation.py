@@ -15,7 +15,7 @@ FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Spans left exactly as written.
 PROTECTED_RE = re.compile(
-    r"https?://[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+"  # URLs
+    r"https?://[A-Za-z0-9\-._~/?#@&=+%]+"  # URLs (a comma or bracket ends one)
     r"|\^_+\^"  # emoticons
     r"|\d[,:]\d"  # 1,000  3:00
     r"|《[^《》\u3400-\u9fff]*》"  # a wholly Latin title
