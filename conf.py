@@ -24,6 +24,7 @@ extensions = [
     "chapter_bibliography",  # each chapter's references at its end
     "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
     "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
+    "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
     "matplotlib.sphinxext.plot_directive",  # figures computed at build time
     "sphinx.ext.graphviz",  # diagrams
 ]

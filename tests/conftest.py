@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 from helpers import ROOT, sphinx_build
+
+sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
