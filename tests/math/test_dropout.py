@@ -1,0 +1,95 @@
+"""Chapter 5's formulas (bookmath.dropout) against Monte Carlo, sympy and exact enumeration."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bookmath import dropout
+
+pytestmark = pytest.mark.math
+
+
+@pytest.mark.parametrize("p", [0.1, 0.15, 0.5, 0.75])
+def test_inverted_dropout_keeps_the_mean_and_has_the_stated_variance(p):
+    rng = np.random.default_rng(5)
+    x = np.array([0.5, -1.0, 2.0])
+    n = 200_000
+    draws = dropout.inverted_dropout(np.tile(x, (n, 1)), p, rng)
+    var = dropout.output_variance(x, p)
+    # mean: within 5 standard errors; variance: within 3% (relative)
+    assert np.all(np.abs(draws.mean(axis=0) - x) < 5 * np.sqrt(var / n))
+    np.testing.assert_allclose(draws.var(axis=0), var, rtol=0.03)
+
+
+def test_scaled_mask_moments_symbolically():
+    p = sp.symbols("p", positive=True)
+    # m is 1 with probability 1 - p and 0 with probability p; the output is m / (1 - p)
+    mean = (1 - p) * (1 / (1 - p)) + p * 0
+    second = (1 - p) * (1 / (1 - p)) ** 2
+    var = sp.simplify(second - mean**2)
+    for value in (0.1, 0.3, 0.5, 0.9):
+        m, v = dropout.scaled_mask_moments(value)
+        assert m == pytest.approx(float(mean.subs(p, value)), abs=1e-12)
+        assert v == pytest.approx(float(var.subs(p, value)), rel=1e-12)
+
+
+def test_bernoulli_mask_keep_rate():
+    rng = np.random.default_rng(1)
+    mask = dropout.bernoulli_mask(100_000, 0.3, rng)
+    assert set(np.unique(mask)) == {0.0, 1.0}
+    assert mask.mean() == pytest.approx(0.7, abs=5 * np.sqrt(0.21 / 100_000))
+
+
+def test_mlm_expected_input_against_sampling():
+    weights = dropout.mlm_input_weights()
+    assert sum(weights.values()) == pytest.approx(1.0, abs=1e-15)
+    rng = np.random.default_rng(7)
+    vocabulary = rng.normal(size=(50, 4))
+    token, mask = vocabulary[3], rng.normal(size=4)
+    n = 400_000
+    samples = dropout.mlm_sample_input(token, mask, vocabulary, rng, n)
+    expected = dropout.mlm_expected_input(token, mask, vocabulary.mean(axis=0))
+    # each coordinate's mean within 5 standard errors of the stated expectation
+    np.testing.assert_array_less(np.abs(samples.mean(axis=0) - expected), 5 * samples.std(axis=0) / np.sqrt(n))
+
+
+def test_attention_is_softmax_weighted_average():
+    rng = np.random.default_rng(2)
+    s, v = rng.normal(size=6), rng.normal(size=(6, 3))
+    softmax = np.exp(s) / np.exp(s).sum()
+    np.testing.assert_allclose(dropout.attention(s, v), softmax @ v, rtol=1e-12)
+    keep = np.array([1, 0, 1, 1, 0, 1])
+    sub = np.exp(s[keep == 1]) / np.exp(s[keep == 1]).sum()
+    np.testing.assert_allclose(dropout.attention(s, v, keep), sub @ v[keep == 1], rtol=1e-12)
+
+
+def test_dropping_tokens_keeps_numerator_and_denominator_in_proportion():
+    """Exact enumeration of all 2^n keep patterns: E[num] = (1-p) num, E[den] = (1-p) den."""
+    rng = np.random.default_rng(3)
+    n, p = 8, 0.75
+    s, v = rng.normal(size=n), rng.normal(size=(n, 2))
+    e = np.exp(s)
+    num, den, ratio, mass = np.zeros(2), 0.0, np.zeros(2), 0.0
+    for bits in itertools.product([0, 1], repeat=n):
+        keep = np.array(bits, dtype=float)
+        weight = (1 - p) ** keep.sum() * p ** (n - keep.sum())
+        num = num + weight * (keep * e) @ v
+        den += weight * (keep * e).sum()
+        if keep.any():
+            ratio = ratio + weight * dropout.attention(s, v, keep)
+            mass += weight
+    np.testing.assert_allclose(num, (1 - p) * e @ v, rtol=1e-12)
+    assert den == pytest.approx((1 - p) * e.sum(), rel=1e-12)
+    # the Monte Carlo mean of the library matches the exact conditional expectation
+    mc = dropout.dropped_attention_mean(s, v, p, np.random.default_rng(4), 40_000)
+    np.testing.assert_allclose(mc, ratio / mass, atol=0.02)
+
+
+def test_the_chapter_example_renormalised_beats_unscaled():
+    renormalised, unscaled = dropout._mae_example()
+    assert renormalised < 0.05
+    assert unscaled == pytest.approx(dropout.MAE_MASK_RATIO, abs=0.05)
