@@ -18,6 +18,7 @@ from .catalog import Catalog, load_catalog
 from .errors import SeedError
 from .parse import read_listing
 from .render import render_card, render_chapter_skeleton, render_excerpt
+from .suggest import missing_entry_message
 
 CATALOG = Path("chapters/book.toml")
 GENERATED = Path("chapters/_generated")
@@ -38,16 +39,13 @@ def plan_import(root: Path) -> Plan:
     skeletons: dict[Path, str] = {}
     imported: set[str] = set()
     for seed in sorted((root / "seeds").glob("*.txt")):
+        if not seed.name.isprintable():
+            raise SeedError(seed, 0, "file name with a control character or undecodable bytes; expected a plain name")
         articles, _ = read_listing(seed, catalog.overrides.get(seed.name), catalog.chrome_lines)
         for article in articles:
             chapter = catalog.chapter_for(article.title)
             if chapter is None:
-                raise SeedError(
-                    seed,
-                    article.title_line,
-                    f"article {article.title!r} is not in {CATALOG}; expected a [[chapters]] entry "
-                    "with this title, a slug, a part and a bibkey",
-                )
+                raise SeedError(seed, article.title_line, missing_entry_message(article, catalog, str(CATALOG)))
             if chapter.slug in imported:
                 raise SeedError(seed, article.title_line, f"article {article.title!r} appears in two listings; expected once")
             imported.add(chapter.slug)
@@ -60,16 +58,33 @@ def plan_import(root: Path) -> Plan:
     return Plan(generated, skeletons)
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, replace: bool = True) -> bool:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place in one step.
+
+    With ``replace=False`` an existing file is never touched (a hard link fails where a file
+    exists, even one created a moment ago by an editor); returns whether the file was written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
+            stream.flush()
+            os.fsync(stream.fileno())
+        if replace:
+            os.replace(temporary, path)
+            return True
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
+
+
+def _differs(path: Path, text: str) -> bool:
+    return not path.is_file() or path.read_bytes() != text.encode("utf-8")
 
 
 def stale_generated(root: Path, plan: Plan) -> list[Path]:
@@ -81,12 +96,11 @@ def apply(root: Path, plan: Plan) -> list[str]:
     """Write what changed; return a line per file written or removed."""
     report = []
     for path, text in plan.generated.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if _differs(path, text):
             write_atomically(path, text)
             report.append(f"wrote {path.relative_to(root)}")
     for path, text in plan.skeletons.items():
-        if not path.exists():
-            write_atomically(path, text)
+        if not path.exists() and not path.is_symlink() and write_atomically(path, text, replace=False):
             report.append(f"created {path.relative_to(root)} (hand-written from now on)")
     for path in stale_generated(root, plan):
         path.unlink()
@@ -96,7 +110,7 @@ def apply(root: Path, plan: Plan) -> list[str]:
 
 def drift(root: Path, plan: Plan) -> list[str]:
     """Files that differ from what the importer would write now."""
-    out = [str(p.relative_to(root)) for p, t in plan.generated.items() if not p.exists() or p.read_text(encoding="utf-8") != t]
+    out = [str(p.relative_to(root)) for p, t in plan.generated.items() if _differs(p, t)]
     out += [f"{p.relative_to(root)} (missing)" for p in plan.skeletons if not p.exists()]
     out += [f"{p.relative_to(root)} (stale)" for p in stale_generated(root, plan)]
     return out

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SeedError
+from .inline import split_inline
 from .model import MATH_KINDS, Article, Block, Kind
 from .texguard import check_tex
 
+MAX_FILE_BYTES = 10_000_000
 MAX_LINE_CHARS = 20_000
 MAX_HEADING_CHARS = 20
 BYLINE_RE = re.compile(
@@ -26,9 +29,20 @@ BYLINE_RE = re.compile(
 BYLINE_FORMAT = "'By AUTHOR | YYYY-MM-DD | N位读者 | 引用' followed by the first paragraph"
 LINK_TITLE_RE = re.compile(r"^《[^《》]+》$")
 TAG_RE = re.compile(r"\\tag\{([^{}]*)\}")
+TAG_TEXT_RE = re.compile(r"[0-9A-Za-z.\-]+")
 # A heading is short and has no sentence punctuation anywhere in it.
 SENTENCE_PUNCT = set("。，,：:；;！!？?…、")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Characters that are not text: controls (C0, DEL, C1; a tab is text), line and paragraph
+# separators (other tools split lines at them), bidirectional overrides (they reorder what the
+# reader sees) and a byte order mark inside the text.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def _not_text(char: str) -> bool:
+    if char == "\t":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in BIDI_CONTROLS
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,8 @@ class LineKind:
 
 def decode(raw: bytes, path: Path | str) -> list[str]:
     """Bytes of a listing to its lines: UTF-8 (a BOM is dropped), CRLF or LF line ends."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise SeedError(path, 0, f"file of {len(raw)} bytes; expected a listing of at most {MAX_FILE_BYTES}")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -54,10 +70,11 @@ def decode(raw: bytes, path: Path | str) -> list[str]:
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             raise SeedError(path, number, f"line of {len(line)} characters; expected at most {MAX_LINE_CHARS}")
-        bad = CONTROL_RE.search(line)
-        if bad:
+        column = next((i for i, char in enumerate(line) if _not_text(char)), None)
+        if column is not None:
+            name = unicodedata.name(line[column], "control character")
             raise SeedError(
-                path, number, f"control character U+{ord(bad.group()):04X} at column {bad.start() + 1}; expected text"
+                path, number, f"{name.lower()} U+{ord(line[column]):04X} at column {column + 1}; expected text"
             )
     return lines
 
@@ -90,10 +107,15 @@ def _parse_byline(line: str, path: Path | str, number: int) -> tuple[str, dt.dat
     if not match:
         raise SeedError(path, number, f"malformed byline; expected {BYLINE_FORMAT}")
     author = match["author"].strip()
+    if not author:
+        raise SeedError(path, number, f"empty author in byline; expected {BYLINE_FORMAT}")
+    date_text = match["date"].strip()
     try:
-        date = dt.date.fromisoformat(match["date"].strip())
+        if not DATE_RE.fullmatch(date_text):
+            raise ValueError(date_text)
+        date = dt.date.fromisoformat(date_text)
     except ValueError:
-        raise SeedError(path, number, f"bad date {match['date']!r} in byline; expected YYYY-MM-DD") from None
+        raise SeedError(path, number, f"bad date {date_text!r} in byline; expected a real date as YYYY-MM-DD") from None
     readers_text = match["readers"].strip()
     if not readers_text.isascii() or not readers_text.isdigit():
         raise SeedError(path, number, f"bad reader count {readers_text!r}; expected a whole number ≥ 0")
@@ -110,7 +132,7 @@ def _math_block(kind: Kind, source: str, path: Path | str, number: int) -> Block
     if len(tags) > 1:
         raise SeedError(path, number, "more than one \\tag in one equation; expected at most one")
     tag = tags[0].strip() if tags else None
-    if tag is not None and not re.fullmatch(r"[0-9A-Za-z.\-]+", tag):
+    if tag is not None and not TAG_TEXT_RE.fullmatch(tag):
         raise SeedError(path, number, f"equation tag {tag!r}; expected digits, letters, '.' or '-'")
     body = TAG_RE.sub("", body).strip()
     if not body:
@@ -120,7 +142,11 @@ def _math_block(kind: Kind, source: str, path: Path | str, number: int) -> Block
 
 
 def _collect_math(lines: Sequence[str], start: int, kind: Kind, path: Path | str) -> tuple[str, int]:
-    """The full source of a display equation starting at ``lines[start]``, and the index after it."""
+    """The full source of a display equation starting at ``lines[start]``, and the index after it.
+
+    An equation never runs over a blank line, a byline or the next article's title: where one
+    would, its closing delimiter is missing.
+    """
     closing = "$$" if kind is not Kind.MATH_EQUATION_ENV else "\\end{equation}"
     first = lines[start].strip()
     opening_len = 2 if closing == "$$" else len("\\begin{equation}")
@@ -128,10 +154,30 @@ def _collect_math(lines: Sequence[str], start: int, kind: Kind, path: Path | str
         return first, start + 1
     parts = [first]
     for index in range(start + 1, len(lines)):
-        parts.append(lines[index].strip())
-        if lines[index].strip().endswith(closing):
+        line = lines[index].strip()
+        next_line = lines[index + 1] if index + 1 < len(lines) else ""
+        if not line or looks_like_byline(line) or looks_like_byline(next_line):
+            break
+        parts.append(line)
+        if line.endswith(closing):
             return "\n".join(parts), index + 1
-    raise SeedError(path, start + 1, f"unterminated display equation; expected a closing {closing}")
+    raise SeedError(path, start + 1, f"unterminated display equation; expected a closing {closing} before the next blank line or article")
+
+
+def _check_inline(text: str, path: Path | str, number: int) -> None:
+    """Prose may hold inline math ``$...$``; every formula in it passes the TeX allowlist."""
+    if "$$" in text:
+        raise SeedError(path, number, "'$$' inside a line of text; expected inline math as $...$ and display math on a line of its own")
+    if text.count("$") % 2:
+        raise SeedError(path, number, "unbalanced '$' in text; expected inline math as $...$")
+    for kind, value in split_inline(text):
+        if kind == "math":
+            check_tex(value, path, number)
+
+
+def _tag_key(tag: str) -> str:
+    """Tags that would share an HTML id or label (2.1, 2-1, 2_1) share a key."""
+    return re.sub(r"[^0-9a-z]+", "-", tag.lower())
 
 
 def parse_listing(
@@ -146,6 +192,7 @@ def parse_listing(
     kinds: list[LineKind] = []
     header: dict | None = None
     blocks: list[Block] = []
+    tags: dict[str, int] = {}
     seen_titles: dict[str, int] = {}
 
     def finish() -> None:
@@ -157,12 +204,14 @@ def parse_listing(
 
     def body_block(kind: Kind, text: str, number: int) -> Block:
         if kind in MATH_KINDS:
-            return _math_block(kind, text, path, number)
-        if text.count("$") % 2:
-            raise SeedError(path, number, "unbalanced '$' in text; expected inline math as $...$")
-        if "$" in text:
-            for formula in re.findall(r"\$([^$]*)\$", text):
-                check_tex(formula, path, number)
+            block = _math_block(kind, text, path, number)
+            if block.tag is not None:
+                key = _tag_key(block.tag)
+                if key in tags:
+                    raise SeedError(path, number, f"equation tag ({block.tag}) used twice in one article (first at line {tags[key]}); expected each number once")
+                tags[key] = number
+            return block
+        _check_inline(text, path, number)
         return Block(kind, text.strip(), number)
 
     index = 0
@@ -177,15 +226,19 @@ def parse_listing(
             kinds.append(LineKind(number, Kind.CHROME.value))
             index += 1
             continue
+        if looks_like_byline(stripped):
+            raise SeedError(path, number, "byline without a title line before it; expected the article's title")
         next_line = lines[index + 1] if index + 1 < len(lines) else ""
         if looks_like_byline(next_line):
             finish()
             if stripped in seen_titles:
                 raise SeedError(path, number, f"duplicate title {stripped!r} (first at line {seen_titles[stripped]}); expected each article once")
             seen_titles[stripped] = number
+            _check_inline(stripped, path, number)
             author, date, readers, rest = _parse_byline(next_line, path, number + 1)
             header = dict(title=stripped, author=author, date=date, readers=readers, title_line=number)
             blocks = []
+            tags = {}
             kinds.append(LineKind(number, Kind.TITLE.value))
             if rest.strip():
                 kind = Kind(overrides.get(number + 1, classify_segment(rest)))
@@ -197,8 +250,6 @@ def parse_listing(
                 kinds.append(LineKind(number + 1, "byline"))
             index += 2
             continue
-        if looks_like_byline(stripped):
-            raise SeedError(path, number, "byline without a title line before it; expected the article's title")
         if header is None:
             raise SeedError(path, number, f"expected an article title followed by a byline {BYLINE_FORMAT}")
         kind = Kind(overrides.get(number, classify_segment(stripped)))

@@ -2,11 +2,14 @@
 
 Anything that could read or write files, run programs, redefine TeX or smuggle a link
 (``\\input``, ``\\write18``, ``\\catcode``, ``\\def``, ``^^5c`` escapes, ``\\href`` ...) is refused.
+The TeX is read token by token, as TeX reads it, so ``\\\\%`` (a line break, then a comment) or
+``\\\\}`` (a line break, then a brace) cannot hide behind a backslash.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import SeedError
@@ -30,36 +33,59 @@ ALLOWED_COMMANDS = frozenset(
     begin end
     """.split()
 )
+# Control symbols (a backslash and one non-letter): spacing, line breaks and escaped specials.
+ALLOWED_SYMBOLS = frozenset("\\{}|,;:!> %&_#")
 # Environments a display equation may use (through \\begin ... \\end).
 ALLOWED_ENVIRONMENTS = frozenset({"aligned", "split", "cases", "matrix", "pmatrix", "bmatrix", "array"})
-COMMAND_RE = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
+TOKEN_RE = re.compile(r"\\([A-Za-z]+|.?)|(.)", re.DOTALL)
+ENVIRONMENT_RE = re.compile(r"\s*\{([^{}]*)\}")
+# Characters TeX reads as comments, macro parameters or math shifts: never raw in seed math.
+SPECIALS = {
+    "%": "TeX comment '%' in math; expected '\\%' for a percent sign",
+    "#": "macro parameter '#' in math; expected no macro definitions",
+    "$": "'$' inside math; expected one formula per pair of delimiters",
+}
+
+
+def tokens(tex: str) -> Iterator[tuple[int, str, bool]]:
+    """``(position, text, is_control_sequence)`` for every token, as TeX would read them."""
+    for match in TOKEN_RE.finditer(tex):
+        if match.group(1) is not None:
+            yield match.start(), match.group(1), True
+        else:
+            yield match.start(), match.group(2), False
 
 
 def check_tex(tex: str, path: Path | str, line: int) -> None:
     """Raise :class:`SeedError` unless ``tex`` uses only allowed commands and balanced braces."""
     if "^^" in tex:
         raise SeedError(path, line, "TeX '^^' character escape in math; expected plain TeX")
-    if re.search(r"(?<!\\)%", tex):
-        raise SeedError(path, line, "TeX comment '%' in math; expected '\\%' for a percent sign")
-    if re.search(r"(?<!\\)#", tex):
-        raise SeedError(path, line, "macro parameter '#' in math; expected no macro definitions")
-    if "$" in tex.replace("\\$", ""):
-        raise SeedError(path, line, "'$' inside math; expected one formula per pair of delimiters")
-    for match in COMMAND_RE.finditer(tex):
-        name = match.group(1)
-        if len(name) == 1 and not name.isalpha():
-            continue  # control symbols: \\, \{, \}, \|, \, ...
-        if name not in ALLOWED_COMMANDS:
-            raise SeedError(path, line, f"TeX command \\{name} is not allowed in seed math; expected ordinary mathematics")
-    for env in re.findall(r"\\(?:begin|end)\s*\{([^{}]*)\}", tex):
-        if env not in ALLOWED_ENVIRONMENTS:
-            raise SeedError(path, line, f"TeX environment {{{env}}} is not allowed in seed math")
     depth = 0
-    for index, char in enumerate(tex):
-        if char in "{}" and index and tex[index - 1] == "\\":
-            continue
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            break
+    for position, text, control in tokens(tex):
+        if control:
+            _check_command(tex, position, text, path, line)
+        elif text in SPECIALS:
+            raise SeedError(path, line, SPECIALS[text])
+        elif text in "{}":
+            depth += 1 if text == "{" else -1
+            if depth < 0:
+                break
     if depth != 0:
         raise SeedError(path, line, "unbalanced braces in math; expected every '{' closed by '}'")
+
+
+def _check_command(tex: str, position: int, name: str, path: Path | str, line: int) -> None:
+    if name == "":
+        raise SeedError(path, line, "a lone '\\' at the end of the math; expected a TeX command")
+    if not name.isascii() or not name.isalpha():
+        if name not in ALLOWED_SYMBOLS:
+            raise SeedError(path, line, f"TeX control symbol \\{name} is not allowed in seed math; expected ordinary mathematics")
+        return
+    if name not in ALLOWED_COMMANDS:
+        raise SeedError(path, line, f"TeX command \\{name} is not allowed in seed math; expected ordinary mathematics")
+    if name in ("begin", "end"):
+        match = ENVIRONMENT_RE.match(tex, position + 1 + len(name))
+        if not match:
+            raise SeedError(path, line, f"\\{name} without an environment name in braces; expected \\{name}{{aligned}} or similar")
+        if match.group(1) not in ALLOWED_ENVIRONMENTS:
+            raise SeedError(path, line, f"TeX environment {{{match.group(1)}}} is not allowed in seed math")
