@@ -27,6 +27,10 @@ extensions = [
     "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
     "matplotlib.sphinxext.plot_directive",  # figures computed at build time
     "sphinx.ext.graphviz",  # diagrams
+    "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
+    "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
+    "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
+    "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -79,15 +83,37 @@ katex_prerender = True  # math is HTML at build time: no script, no CDN, works o
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
 
 # -- LaTeX / PDF ---------------------------------------------------------------------------------
+# A real Chinese book: ctexbook (\frontmatter, 第N章, 第一部分) under Sphinx's manual class, xelatex
+# via latexmk; look in latex/kexuebook.sty (not in _static/: nothing of it belongs in the site).
 latex_engine = "xelatex"
 latex_documents = [(root_doc, "book.tex", project, author, "manual", False)]
-latex_toplevel_sectioning = "part"
+latex_docclass = {"manual": "ctexbook"}
+latex_toplevel_sectioning = "part"  # the cover's entries are \part; see _ext/latex_structure.py
+latex_front_matter = ["preface"]  # a \chapter without number before the parts
+latex_back_matter = ["glossary", "bibliography"]  # after the parts, before the index
+latex_additional_files = ["latex/kexuebook.sty"]
+latex_show_urls = "no"
 latex_elements = {
+    # A4 on purpose: the PDF is read on screen and printed at home or in an office, one-sided;
+    # hence symmetric margins and chapters that start on any page (no blank versos).
     "papersize": "a4paper",
-    "pointsize": "11pt",
-    "fontpkg": "",
+    "pointsize": "",  # ctexbook's own 五号 (10.5 pt) body size, with its 1.3 line spread
+    "extraclassoptions": "oneside,openany,fontset=none,zihao=5",
+    "cmappkg": "",  # cmap is for pdflatex; xelatex writes ToUnicode maps itself
+    "fontpkg": "",  # fonts are set by kexuebook.sty (fontspec through ctex)
     "fontenc": "",
     "babel": "",
     "polyglossia": "",
-    "preamble": r"\usepackage[heading=true]{ctex}",
+    "fncychap": "",  # ctex formats part and chapter headings
+    "sphinxsetup": "hmargin={27mm,27mm}, vmargin={25mm,27mm}, marginpar=0mm, HeaderFamily=\\sffamily\\bfseries",
+    "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered,bookmarksopen,bookmarksopenlevel=0,pdflang=zh-CN}{hyperref}",
+    "preamble": "\n".join([
+        r"\usepackage{kexuebook}",
+        r"\newcommand{\booktitle}{科学空间选读}",
+        r"\newcommand{\booksubtitle}{机器学习八篇注解}",
+        r"\newcommand{\bookpdfauthor}{苏剑林（原文）；本书编者（注解）}",
+        r"\newcommand{\bookcredits}{原文\quad 苏剑林（科学空间，kexue.fm）\\[0.6em] 注解与编排\quad 本书编者}",
+    ]),
+    "maketitle": r"\bookfrontmatter\booktitlepage",
+    "tableofcontents": "",  # printed after the imprint page by latex_structure
 }
