@@ -56,8 +56,9 @@ class Catalog:
         return [c for c in self.chapters if c.part == part]
 
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-BIBKEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*")
+# A pattern and how an error message describes it.
+SLUG = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), "lowercase letters and digits in words joined by '-' (like focal-loss)")
+BIBKEY = (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*"), "a references.bib key: letters, digits, '_', '.', ':', '-'")
 # Kinds an override may give a line: the ones no rule can tell apart (never math or a title).
 OVERRIDE_KINDS = frozenset({Kind.QUOTE, Kind.HEADING, Kind.PARAGRAPH, Kind.LINK_TITLE})
 
@@ -79,7 +80,7 @@ class _Tables:
         lines = _table_lines(text, name)
         self.items = [(e, lines[i] if i < len(lines) else 0) for i, e in enumerate(entries)]
 
-    def field(self, entry: dict, line: int, key: str, kind: type, pattern: re.Pattern[str] | None = None, required: bool = True) -> Any:
+    def field(self, entry: dict, line: int, key: str, kind: type, pattern: tuple[re.Pattern[str], str] | None = None, required: bool = True) -> Any:
         value = entry.get(key)
         if value is None and not required:
             return None
@@ -90,8 +91,8 @@ class _Tables:
             raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected a whole number > 0")
         if kind is str and (not isinstance(value, str) or not value.strip()):
             raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected a non-empty string")
-        if pattern is not None and not pattern.fullmatch(value):
-            raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected {pattern.pattern}")
+        if pattern is not None and not pattern[0].fullmatch(value):
+            raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected {pattern[1]}")
         return value
 
 
@@ -103,23 +104,24 @@ def load_catalog(path: Path) -> Catalog:
     except UnicodeDecodeError as err:
         raise SeedError(path, 0, f"not UTF-8 (byte 0x{err.object[err.start]:02x}); expected UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as err:
-        raise SeedError(path, getattr(err, "lineno", 0) or 0, f"not valid TOML: {err}") from None
+        where = re.search(r"at line (\d+)", str(err))
+        raise SeedError(path, int(where.group(1)) if where else 0, f"not valid TOML: {err}") from None
     importer = data.get("importer", {})
     if not isinstance(importer, dict):
         raise SeedError(path, 0, "'importer' must be a table; expected [importer]")
     part_tables = _Tables(path, data, text, "parts")
-    parts = tuple(Part(part_tables.field(e, line, "slug", str, SLUG_RE), n) for n, (e, line) in enumerate(part_tables.items, start=1))
+    parts = tuple(Part(part_tables.field(e, line, "slug", str, SLUG), n) for n, (e, line) in enumerate(part_tables.items, start=1))
     by_slug = {p.slug: p for p in parts}
     # Chapters are numbered in part order, then in file order within a part.
     chapter_tables = _Tables(path, data, text, "chapters")
     raw_chapters = []
     for entry, line in chapter_tables.items:
-        slug = chapter_tables.field(entry, line, "slug", str, SLUG_RE)
+        slug = chapter_tables.field(entry, line, "slug", str, SLUG)
         part = chapter_tables.field(entry, line, "part", str)
         if part not in by_slug:
             raise SeedError(path, line, f"chapter {slug!r}: part {part!r}; expected one of {sorted(by_slug)}")
         title = chapter_tables.field(entry, line, "title", str)
-        bibkey = chapter_tables.field(entry, line, "bibkey", str, BIBKEY_RE)
+        bibkey = chapter_tables.field(entry, line, "bibkey", str, BIBKEY)
         archive = chapter_tables.field(entry, line, "archive", int, required=False)
         raw_chapters.append((by_slug[part], slug, title, bibkey, archive))
     ordered = sorted(raw_chapters, key=lambda e: e[0].number)

@@ -12,4 +12,9 @@ class SeedError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
-        super().__init__(f"{self.path}:{line}: {message}")
+        super().__init__(f"{shown(self.path)}:{line}: {message}")
+
+
+def shown(path: str) -> str:
+    """A path as one printable line: a newline or an undecodable byte in a file name is escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in path)
