@@ -31,6 +31,7 @@ extensions = [
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
+    "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
