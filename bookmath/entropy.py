@@ -202,5 +202,11 @@ VALUES = {
     "pairs_paying_off": lambda: str(
         sum(pair_net_gain_bits(load_corpus(), a, b) < 0 for a, b, *_ in pair_statistics(as_characters(load_corpus())))
     ),
+    "pairs_paying_off_across_words": lambda: str(
+        sum(
+            pair_net_gain_bits(load_corpus(), a, b) < 0 and a + b not in {w for sent in load_corpus() for w in sent}
+            for a, b, *_ in pair_statistics(as_characters(load_corpus()))
+        )
+    ),
     "one_nat_in_bits": lambda: _f(math.log2(math.e)),
 }
