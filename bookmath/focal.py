@@ -1,0 +1,109 @@
+"""Chapter 3 (从loss的硬截断、软化到focal loss): cross entropy, its hard truncation, the
+sigmoid-softened truncation and focal loss, all as functions of ``p``, the probability the model
+gives to the true class, with their derivatives with respect to the logit ``z`` (``p = sigmoid(z)``).
+
+Natural logarithms throughout.  ``p`` may be an array; every function works elementwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+#: The threshold of the hard truncation used in the chapter: an example counts as learnt once the
+#: true class gets more than this probability.
+MARGIN = 0.5
+#: The sharpness of the softened step used in the chapter's figure.
+SOFT_K = 5.0
+#: The focusing parameter most used in the focal-loss paper, and the "easy" and "hard" examples the
+#: prose quotes.
+GAMMA = 2.0
+P_EASY = 0.9
+P_HARD = 0.1
+#: A barely learnt example, where the softened truncation has already switched most of the loss off.
+P_MID = 0.6
+
+
+def sigmoid(z: ArrayLike) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-z))``."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def logit(p: ArrayLike) -> np.ndarray:
+    """The inverse of :func:`sigmoid`: ``log(p / (1 - p))``."""
+    p = np.asarray(p, dtype=float)
+    return np.log(p) - np.log1p(-p)
+
+
+def cross_entropy(p: ArrayLike) -> np.ndarray:
+    """Cross entropy of one example whose true class gets probability ``p``: ``-log p``."""
+    return -np.log(np.asarray(p, dtype=float))
+
+
+def hard_truncated(p: ArrayLike, margin: float = MARGIN) -> np.ndarray:
+    """Cross entropy switched off once ``p > margin``: ``-theta(margin - p) log p``."""
+    p = np.asarray(p, dtype=float)
+    return np.where(p > margin, 0.0, 1.0) * cross_entropy(p)
+
+
+def soft_weight(p: ArrayLike, k: float = SOFT_K) -> np.ndarray:
+    """The softened step ``sigmoid(-k z)`` at ``z = logit(p)``, written in ``p``:
+    ``(1 - p)^k / (p^k + (1 - p)^k)``.  It replaces ``theta(1/2 - p)``."""
+    p = np.asarray(p, dtype=float)
+    q = 1.0 - p
+    return q**k / (p**k + q**k)
+
+
+def soft_truncated(p: ArrayLike, k: float = SOFT_K) -> np.ndarray:
+    """The sigmoid-softened truncation ``-sigmoid(-k z) log p``."""
+    return soft_weight(p, k) * cross_entropy(p)
+
+
+def focal(p: ArrayLike, gamma: float = GAMMA, alpha: float = 1.0) -> np.ndarray:
+    """Focal loss ``-alpha (1 - p)^gamma log p``; ``gamma = 0``, ``alpha = 1`` is cross entropy."""
+    p = np.asarray(p, dtype=float)
+    return alpha * (1.0 - p) ** gamma * cross_entropy(p)
+
+
+def cross_entropy_grad(p: ArrayLike) -> np.ndarray:
+    """``d(-log p)/dz = p - 1``, with ``p = sigmoid(z)``."""
+    return np.asarray(p, dtype=float) - 1.0
+
+
+def soft_truncated_grad(p: ArrayLike, k: float = SOFT_K) -> np.ndarray:
+    """``d/dz [-sigmoid(-k z) log sigmoid(z)] = w (k (1 - w) log p + p - 1)`` with ``w = sigmoid(-k z)``."""
+    p = np.asarray(p, dtype=float)
+    w = soft_weight(p, k)
+    return w * (k * (1.0 - w) * np.log(p) + p - 1.0)
+
+
+def focal_grad(p: ArrayLike, gamma: float = GAMMA, alpha: float = 1.0) -> np.ndarray:
+    """``d/dz [-alpha (1 - p)^gamma log p] = alpha (1 - p)^gamma (gamma p log p + p - 1)``."""
+    p = np.asarray(p, dtype=float)
+    return alpha * (1.0 - p) ** gamma * (gamma * p * np.log(p) + p - 1.0)
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
+    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
+
+
+VALUES = {
+    "gamma": lambda: _fmt(GAMMA),
+    "p_easy": lambda: _fmt(P_EASY),
+    "p_hard": lambda: _fmt(P_HARD),
+    "margin": lambda: _fmt(MARGIN),
+    "soft_k": lambda: _fmt(SOFT_K),
+    # focal / CE for an easy example: the factor (1 - p)^gamma
+    "easy_loss_ratio": lambda: _fmt(focal(P_EASY) / cross_entropy(P_EASY)),
+    "easy_loss_shrink": lambda: _fmt(cross_entropy(P_EASY) / focal(P_EASY)),
+    "hard_loss_ratio": lambda: _fmt(focal(P_HARD) / cross_entropy(P_HARD)),
+    # how much more a hard example weighs than an easy one, before and after
+    "ce_hard_over_easy": lambda: _fmt(cross_entropy(P_HARD) / cross_entropy(P_EASY)),
+    "focal_hard_over_easy": lambda: _fmt(focal(P_HARD) / focal(P_EASY)),
+    # gradient (with respect to the logit) of an easy example, focal relative to CE
+    "easy_grad_ratio": lambda: _fmt(focal_grad(P_EASY) / cross_entropy_grad(P_EASY)),
+    "p_mid": lambda: _fmt(P_MID),
+    "soft_weight_mid": lambda: _fmt(soft_weight(P_MID)),
+    "focal_weight_mid": lambda: _fmt((1.0 - P_MID) ** GAMMA),
+}

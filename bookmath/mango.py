@@ -1,0 +1,158 @@
+"""Chapter 1 (模型与选芒果): a model as a map from what can be observed of a mango to the quality
+that cannot be, on synthetic mangoes made up here (no real data).
+
+Two views of the same model.  The *generative* (Bayes) view: a mango is tasty with prior
+probability ``PRIOR``; given its quality, its features (colour, smell, size) are Gaussian with a
+covariance shared by both classes.  Bayes' rule then makes ``P(tasty | x)`` a logistic function
+of a linear score, with weights in closed form.  The *discriminative* view fits that logistic
+function directly to labelled examples (maximum likelihood by Newton's method).
+
+Features, in this order: colour (yellowness, 0 = green, 1 = fully yellow), smell (aroma score on
+a 0–10 scale), size (weight in grams).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+FEATURES = ("颜色", "香气", "大小")
+PRIOR = 0.4
+MEAN_BAD = np.array([0.45, 4.0, 300.0])
+MEAN_GOOD = np.array([0.70, 6.0, 300.0])  # size: no difference between good and bad mangoes
+_SD = np.array([0.12, 1.3, 50.0])
+_CORR = np.array([[1.0, 0.3, 0.0], [0.3, 1.0, 0.0], [0.0, 0.0, 1.0]])
+COV = _CORR * np.outer(_SD, _SD)
+
+N_TRAIN = 200
+N_TEST = 20_000
+SEED = 20150715  # the date of the post; any fixed seed would do
+#: Step sizes the prose quotes: "a mango 0.1 yellower", "50 g heavier".
+COLOUR_STEP = 0.1
+SIZE_STEP = 50.0
+
+
+def sigmoid(a: ArrayLike) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-a))``."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float)))
+
+
+def make_mangoes(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` synthetic mangoes: features ``X`` (n × 3) and labels ``y`` (1 = tasty)."""
+    y = (rng.random(n) < PRIOR).astype(float)
+    means = np.where(y[:, None] == 1.0, MEAN_GOOD, MEAN_BAD)
+    X = means + rng.multivariate_normal(np.zeros(3), COV, size=n)
+    return X, y
+
+
+def gaussian_logpdf(X: ArrayLike, mean: ArrayLike, cov: ArrayLike) -> np.ndarray:
+    """Log density of a multivariate normal at each row of ``X``."""
+    X, mean, cov = np.atleast_2d(X), np.asarray(mean, dtype=float), np.asarray(cov, dtype=float)
+    diff = X - mean
+    _, logdet = np.linalg.slogdet(cov)
+    maha = np.einsum("ni,ij,nj->n", diff, np.linalg.inv(cov), diff)
+    return -0.5 * (maha + logdet + len(mean) * np.log(2.0 * np.pi))
+
+
+def bayes_posterior(X: ArrayLike) -> np.ndarray:
+    """``P(tasty | x)`` by Bayes' rule from the generative model, without any simplification."""
+    log_good = np.log(PRIOR) + gaussian_logpdf(X, MEAN_GOOD, COV)
+    log_bad = np.log1p(-PRIOR) + gaussian_logpdf(X, MEAN_BAD, COV)
+    return 1.0 / (1.0 + np.exp(log_bad - log_good))
+
+
+def bayes_weights() -> tuple[np.ndarray, float]:
+    """The same posterior as ``sigmoid(w @ x + b)``: ``w = S^-1 (m1 - m0)``,
+    ``b = (m0^T S^-1 m0 - m1^T S^-1 m1) / 2 + log(pi / (1 - pi))``."""
+    inv = np.linalg.inv(COV)
+    w = inv @ (MEAN_GOOD - MEAN_BAD)
+    b = 0.5 * (MEAN_BAD @ inv @ MEAN_BAD - MEAN_GOOD @ inv @ MEAN_GOOD) + np.log(PRIOR / (1.0 - PRIOR))
+    return w, float(b)
+
+
+def neg_log_likelihood(theta: ArrayLike, X: ArrayLike, y: ArrayLike) -> float:
+    """Mean cross entropy of the logistic model ``sigmoid(w @ x + b)``; ``theta = (w, b)``."""
+    theta, X, y = np.asarray(theta, dtype=float), np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    a = X @ theta[:-1] + theta[-1]
+    # log(1 + e^a) - y a, computed stably
+    return float(np.mean(np.logaddexp(0.0, a) - y * a))
+
+
+def neg_log_likelihood_grad(theta: ArrayLike, X: ArrayLike, y: ArrayLike) -> np.ndarray:
+    """Gradient of :func:`neg_log_likelihood`: the mean of ``(sigmoid(a) - y) (x, 1)``."""
+    theta, X, y = np.asarray(theta, dtype=float), np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    return Xb.T @ (sigmoid(Xb @ theta) - y) / len(X)
+
+
+def fit_logistic(X: ArrayLike, y: ArrayLike, iterations: int = 50) -> np.ndarray:
+    """Maximum-likelihood logistic regression by Newton's method; returns ``theta = (w, b)``."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    theta = np.zeros(Xb.shape[1])
+    for _ in range(iterations):
+        p = sigmoid(Xb @ theta)
+        hessian = (Xb * (p * (1.0 - p))[:, None]).T @ Xb / len(X)
+        step = np.linalg.solve(hessian, neg_log_likelihood_grad(theta, X, y))
+        theta = theta - step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    return theta
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The chapter's synthetic experiment: training and test mangoes and the fitted model."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    theta: np.ndarray
+
+    def fitted_posterior(self, X: ArrayLike) -> np.ndarray:
+        return sigmoid(np.atleast_2d(X) @ self.theta[:-1] + self.theta[-1])
+
+    def test_accuracy(self) -> float:
+        return float(np.mean((self.fitted_posterior(self.X_test) > 0.5) == (self.y_test == 1.0)))
+
+    def bayes_accuracy(self) -> float:
+        return float(np.mean((bayes_posterior(self.X_test) > 0.5) == (self.y_test == 1.0)))
+
+
+@lru_cache(maxsize=1)
+def experiment() -> Experiment:
+    """The same synthetic mangoes every time (fixed seed)."""
+    rng = np.random.default_rng(SEED)
+    X_train, y_train = make_mangoes(N_TRAIN, rng)
+    X_test, y_test = make_mangoes(N_TEST, rng)
+    return Experiment(X_train, y_train, X_test, y_test, fit_logistic(X_train, y_train))
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
+    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
+
+
+def _percent(x: float) -> str:
+    return f"{100.0 * float(x):.1f}%"
+
+
+VALUES = {
+    "prior": lambda: _fmt(PRIOR),
+    "n_train": lambda: str(N_TRAIN),
+    "n_test": lambda: str(N_TEST),
+    "colour_step": lambda: _fmt(COLOUR_STEP),
+    "size_step": lambda: _fmt(SIZE_STEP),
+    "test_accuracy": lambda: _percent(experiment().test_accuracy()),
+    "bayes_accuracy": lambda: _percent(experiment().bayes_accuracy()),
+    # the factor by which the odds of "tasty" grow when a mango is COLOUR_STEP yellower
+    "bayes_colour_odds": lambda: _fmt(np.exp(COLOUR_STEP * bayes_weights()[0][0])),
+    "fitted_colour_odds": lambda: _fmt(np.exp(COLOUR_STEP * experiment().theta[0])),
+    # the same for SIZE_STEP grams more: 1 in the Bayes model, close to 1 when fitted
+    "bayes_size_odds": lambda: _fmt(np.exp(SIZE_STEP * bayes_weights()[0][2])),
+    "fitted_size_odds": lambda: _fmt(np.exp(SIZE_STEP * experiment().theta[2])),
+}

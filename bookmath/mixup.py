@@ -1,0 +1,116 @@
+"""Chapter 4 (从SamplePairing到mixup): mixing two samples and their labels, the Beta(alpha, alpha)
+law of the mixing weight, SamplePairing, and the penalty mixup puts on a model between samples.
+
+``lam`` is the weight of the first sample: ``x~ = lam x_i + (1 - lam) x_j``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+#: The alpha the chapter quotes as a typical choice, and the uniform case alpha = 1 for contrast.
+ALPHA_SMALL = 0.2
+ALPHA_UNIFORM = 1.0
+#: The width of the "near an endpoint" band the prose uses: lam < EDGE or lam > 1 - EDGE.
+EDGE = 0.1
+
+
+def mix(a: ArrayLike, b: ArrayLike, lam: ArrayLike) -> np.ndarray:
+    """``lam a + (1 - lam) b``: used alike for inputs and for (one-hot or soft) labels."""
+    a, b, lam = np.asarray(a, dtype=float), np.asarray(b, dtype=float), np.asarray(lam, dtype=float)
+    return lam * a + (1.0 - lam) * b
+
+
+def sample_pairing(x_i: ArrayLike, x_j: ArrayLike, y_i: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """SamplePairing: the plain average of two inputs, keeping the first sample's label."""
+    return mix(x_i, x_j, 0.5), np.asarray(y_i, dtype=float)
+
+
+def beta_pdf(lam: ArrayLike, alpha: float, beta: float | None = None) -> np.ndarray:
+    """Density of Beta(alpha, beta) (``beta = alpha`` when omitted) on the open interval (0, 1)."""
+    beta = alpha if beta is None else beta
+    lam = np.asarray(lam, dtype=float)
+    log_norm = math.lgamma(alpha + beta) - math.lgamma(alpha) - math.lgamma(beta)
+    return np.exp(log_norm + (alpha - 1.0) * np.log(lam) + (beta - 1.0) * np.log1p(-lam))
+
+
+def sample_lambda(rng: np.random.Generator, alpha: float, size: int | tuple[int, ...]) -> np.ndarray:
+    """Draws of the mixing weight, lam ~ Beta(alpha, alpha)."""
+    return rng.beta(alpha, alpha, size)
+
+
+def mean_lam_one_minus_lam(alpha: float) -> float:
+    """``E[lam (1 - lam)]`` for lam ~ Beta(alpha, alpha): ``alpha / (2 (2 alpha + 1))``."""
+    return alpha / (2.0 * (2.0 * alpha + 1.0))
+
+
+def mean_lam_one_minus_lam_squared(alpha: float) -> float:
+    """``E[lam^2 (1 - lam)^2]`` for lam ~ Beta(alpha, alpha):
+    ``B(alpha + 2, alpha + 2) / B(alpha, alpha) = (alpha (alpha + 1))^2 / ((2a)(2a+1)(2a+2)(2a+3))``."""
+    a = alpha
+    return (a * (a + 1.0)) ** 2 / ((2 * a) * (2 * a + 1) * (2 * a + 2) * (2 * a + 3))
+
+
+def edge_probability(alpha: float, edge: float = EDGE, n: int = 200_001) -> float:
+    """``P(lam < edge or lam > 1 - edge)`` for lam ~ Beta(alpha, alpha), by quadrature.
+
+    The density may be infinite at 0; the substitution ``lam = edge u^(1/alpha)`` makes the
+    integrand of ``P(lam < edge)`` smooth, and symmetry doubles it.
+    """
+    u = np.linspace(0.0, 1.0, n)
+    lam = edge * u ** (1.0 / alpha)
+    # d lam = edge / alpha * u^(1/alpha - 1) du, and lam^(alpha-1) u^(1/alpha-1) = edge^(alpha-1)
+    integrand = (
+        math.exp(math.lgamma(2 * alpha) - 2 * math.lgamma(alpha))
+        * edge**alpha
+        / alpha
+        * np.power(1.0 - lam, alpha - 1.0)
+    )
+    return float(2.0 * np.trapezoid(integrand, u))
+
+
+def chord_gap(f, x_i: ArrayLike, x_j: ArrayLike, lam: ArrayLike) -> np.ndarray:
+    """``f(lam x_i + (1 - lam) x_j) - (lam f(x_i) + (1 - lam) f(x_j))`` for scalar inputs or a
+    vector of ``lam``: how far the model bends away from the straight line between two samples."""
+    lam = np.asarray(lam, dtype=float)
+    return f(mix(x_i, x_j, lam)) - mix(f(x_i), f(x_j), lam)
+
+
+def quadratic_chord_gap(hessian: ArrayLike, x_i: ArrayLike, x_j: ArrayLike, lam: ArrayLike) -> np.ndarray:
+    """The chord gap of a quadratic model ``x^T H x / 2 + b^T x + c``, which is exact:
+    ``-lam (1 - lam) d^T H d / 2`` with ``d = x_i - x_j`` (``b`` and ``c`` drop out)."""
+    d = np.asarray(x_i, dtype=float) - np.asarray(x_j, dtype=float)
+    curvature = float(d @ np.asarray(hessian, dtype=float) @ d)
+    lam = np.asarray(lam, dtype=float)
+    return -0.5 * lam * (1.0 - lam) * curvature
+
+
+def mixup_squared_loss(r_i: float, r_j: float, gap: ArrayLike, lam: ArrayLike) -> np.ndarray:
+    """Squared error on a mixed pair, ``(f(x~) - y~)^2``, written through the residuals
+    ``r = f(x) - y`` of the two samples and the chord gap: ``(lam r_i + (1 - lam) r_j + gap)^2``."""
+    return (mix(r_i, r_j, lam) + np.asarray(gap, dtype=float)) ** 2
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
+    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
+
+
+def _percent(x: float) -> str:
+    return f"{100.0 * float(x):.0f}%"
+
+
+VALUES = {
+    "alpha_small": lambda: _fmt(ALPHA_SMALL),
+    "alpha_uniform": lambda: _fmt(ALPHA_UNIFORM),
+    "edge": lambda: _fmt(EDGE),
+    "mean_lam_1mlam_small": lambda: _fmt(mean_lam_one_minus_lam(ALPHA_SMALL)),
+    "mean_lam_1mlam_uniform": lambda: _fmt(mean_lam_one_minus_lam(ALPHA_UNIFORM)),
+    "edge_prob_small": lambda: _percent(edge_probability(ALPHA_SMALL)),
+    "edge_prob_uniform": lambda: _percent(edge_probability(ALPHA_UNIFORM)),
+    "penalty_weight_small": lambda: _fmt(mean_lam_one_minus_lam_squared(ALPHA_SMALL) / 4.0),
+    "penalty_weight_uniform": lambda: _fmt(mean_lam_one_minus_lam_squared(ALPHA_UNIFORM) / 4.0),
+}

@@ -1,0 +1,113 @@
+"""Chapter 4's mixup (bookmath.mixup): Beta moments against Monte Carlo, the density against
+quadrature, the chord gap of a quadratic model against sympy, the penalty identity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bookmath import mixup
+
+pytestmark = pytest.mark.math
+
+ALPHAS = [0.1, 0.2, 0.4, 1.0, 2.0]
+N = 400_000  # Monte Carlo draws: standard error of a mean of a [0, 1/4]-valued variable < 2e-4
+
+
+@pytest.mark.parametrize("alpha", [1.0, 1.5, 2.0, 4.0])  # bounded densities; alpha < 1 is checked through edge_probability
+def test_beta_density_integrates_to_one(alpha):
+    lam = np.linspace(0.0, 1.0, 200_001)[1:-1]
+    assert np.trapezoid(mixup.beta_pdf(lam, alpha), lam) == pytest.approx(1.0, abs=3e-5)  # the two end cells are left out: at most ~2e-5
+
+
+@pytest.mark.parametrize("alpha", ALPHAS)
+def test_moments_monte_carlo(alpha):
+    lam = mixup.sample_lambda(np.random.default_rng(0), alpha, N)
+    g = lam * (1 - lam)
+    assert g.mean() == pytest.approx(mixup.mean_lam_one_minus_lam(alpha), abs=1e-3)
+    assert (g**2).mean() == pytest.approx(mixup.mean_lam_one_minus_lam_squared(alpha), abs=5e-4)
+
+
+@pytest.mark.parametrize("alpha", ALPHAS)
+def test_edge_probability_monte_carlo(alpha):
+    lam = mixup.sample_lambda(np.random.default_rng(1), alpha, N)
+    edge = np.mean((lam < mixup.EDGE) | (lam > 1 - mixup.EDGE))
+    assert mixup.edge_probability(alpha) == pytest.approx(edge, abs=3e-3)
+
+
+def test_uniform_case_exact():
+    assert mixup.mean_lam_one_minus_lam(1.0) == pytest.approx(1 / 6)
+    assert mixup.edge_probability(1.0) == pytest.approx(0.2, abs=1e-9)
+
+
+def test_beta_moments_symbolic():
+    lam, a = sp.symbols("lambda a", positive=True)
+    for alpha in (sp.Rational(1, 5), sp.Integer(1), sp.Integer(3)):
+        density = lam ** (alpha - 1) * (1 - lam) ** (alpha - 1) / sp.beta(alpha, alpha)
+        m1 = sp.integrate(lam * (1 - lam) * density, (lam, 0, 1))
+        m2 = sp.integrate((lam * (1 - lam)) ** 2 * density, (lam, 0, 1))
+        assert float(m1) == pytest.approx(mixup.mean_lam_one_minus_lam(float(alpha)), rel=1e-12)
+        assert float(m2) == pytest.approx(mixup.mean_lam_one_minus_lam_squared(float(alpha)), rel=1e-12)
+
+
+def test_quadratic_chord_gap_symbolic():
+    """f(lam a + (1-lam) b) - lam f(a) - (1-lam) f(b) = -lam (1-lam) (a-b)^T H (a-b) / 2 for quadratic f."""
+    lam = sp.Symbol("lambda")
+    a = sp.Matrix(sp.symbols("a1 a2"))
+    b = sp.Matrix(sp.symbols("b1 b2"))
+    h11, h12, h22, c1, c2, c0 = sp.symbols("h11 h12 h22 c1 c2 c0")
+    H = sp.Matrix([[h11, h12], [h12, h22]])
+    c = sp.Matrix([c1, c2])
+
+    def f(x):
+        return (x.T * H * x)[0] / 2 + (c.T * x)[0] + c0
+
+    gap = f(lam * a + (1 - lam) * b) - lam * f(a) - (1 - lam) * f(b)
+    d = a - b
+    assert sp.expand(gap + lam * (1 - lam) * (d.T * H * d)[0] / 2) == 0
+
+
+def test_quadratic_chord_gap_numeric():
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(3, 3))
+    H = A + A.T
+    c = rng.normal(size=3)
+    x_i, x_j = rng.normal(size=3), rng.normal(size=3)
+    lam = np.linspace(0, 1, 11)
+
+    def f(x):
+        x = np.atleast_2d(x)
+        return 0.5 * np.einsum("ni,ij,nj->n", x, H, x) + x @ c + 0.7
+
+    gap = np.array([mixup.chord_gap(f, x_i, x_j, l)[0] for l in lam])
+    np.testing.assert_allclose(gap, mixup.quadratic_chord_gap(H, x_i, x_j, lam), atol=1e-12)
+
+
+def test_mixup_cross_entropy_is_linear_in_label():
+    """Cross entropy against a mixed label is the mix of the two cross entropies."""
+    rng = np.random.default_rng(3)
+    q = rng.dirichlet(np.ones(5))
+    y_i, y_j = np.eye(5)[1], np.eye(5)[3]
+    for lam in (0.0, 0.3, 0.5, 1.0):
+        lhs = -np.sum(mixup.mix(y_i, y_j, lam) * np.log(q))
+        rhs = lam * -np.log(q[1]) + (1 - lam) * -np.log(q[3])
+        assert lhs == pytest.approx(rhs, rel=1e-14)
+
+
+def test_penalty_when_samples_are_fitted():
+    """With zero residuals the mixed squared loss is the squared chord gap; for a quadratic model its
+    mean over lam is E[lam^2 (1-lam)^2] (d^T H d)^2 / 4 (Monte Carlo)."""
+    lam = mixup.sample_lambda(np.random.default_rng(4), 0.4, N)
+    H = np.array([[2.0, 0.5], [0.5, -1.0]])
+    x_i, x_j = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    gap = mixup.quadratic_chord_gap(H, x_i, x_j, lam)
+    loss = mixup.mixup_squared_loss(0.0, 0.0, gap, lam)
+    curvature = (x_i - x_j) @ H @ (x_i - x_j)
+    assert loss.mean() == pytest.approx(mixup.mean_lam_one_minus_lam_squared(0.4) * curvature**2 / 4, rel=1e-2)
+
+
+def test_sample_pairing():
+    x, y = mixup.sample_pairing([0.0, 2.0], [4.0, 6.0], [1.0, 0.0])
+    np.testing.assert_array_equal(x, [2.0, 4.0])
+    np.testing.assert_array_equal(y, [1.0, 0.0])
