@@ -18,6 +18,8 @@ from numpy.typing import ArrayLike
 BERT_SELECT, BERT_TO_MASK, BERT_TO_RANDOM = 0.15, 0.8, 0.1
 # MAE's default masking ratio, and the 14 x 14 patches of a 224-pixel image cut into 16-pixel squares.
 MAE_MASK_RATIO, MAE_PATCHES = 0.75, 196
+# Monte Carlo draws of the chapter's attention example.
+MAE_DRAWS = 4000
 
 
 def bernoulli_mask(shape: int | tuple[int, ...], p: float, rng: np.random.Generator) -> np.ndarray:
@@ -105,7 +107,7 @@ def dropped_attention_mean(
 
 
 @cache
-def _mae_example(seed: int = 0, draws: int = 4000) -> tuple[float, float]:
+def _mae_example(seed: int = 0, draws: int = MAE_DRAWS) -> tuple[float, float]:
     """Relative error of the mean dropped-token attention output against full attention, for
     MAE's 196 patches at its mask ratio, and for the same dropout without renormalisation."""
     rng = np.random.default_rng(seed)
@@ -133,6 +135,7 @@ VALUES = {
     "variance_factor_mae": lambda: f"{scaled_mask_moments(MAE_MASK_RATIO)[1]:.0f}",
     "mae_patches": lambda: str(MAE_PATCHES),
     "mae_mask_ratio": lambda: _pct(MAE_MASK_RATIO, 0),
+    "mae_draws": lambda: str(MAE_DRAWS),
     "mae_renormalised_error": lambda: _pct(_mae_example()[0]),
     "mae_unscaled_error": lambda: _pct(_mae_example()[1], 0),
 }
