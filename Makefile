@@ -14,13 +14,13 @@ DEB_HTML := graphviz fonts-noto-cjk nodejs
 DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk xindy
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf book livehtml import test bench clean deps-html deps-pdf deps-test
+.PHONY: help html latexpdf book livehtml livehtml-autobuild import test bench clean deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
 	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
 	@echo "make book      the PDF, then the HTML book that offers it"
-	@echo "make livehtml  live preview while editing"
+	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
 	@echo "make test      the whole test suite (installs TeX, fonts and Chromium if missing)"
 	@echo "make bench     the benchmark (prints its figures)"
@@ -59,7 +59,10 @@ book: latexpdf
 	$(MAKE) html
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
-	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --watch chapters --watch _ext --watch _static --watch references.bib $(O)
+	$(BIN)/python -m tools.livehtml $(O)
+
+livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --ignore "*/_generated/*.tmp" $(O)
 
 import: $(VENV)/.book-stamp
 	$(BIN)/python -m seedimport
