@@ -27,6 +27,7 @@ extensions = [
     "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
     "matplotlib.sphinxext.plot_directive",  # figures computed at build time
     "sphinx.ext.graphviz",  # diagrams
+    "page_meta",  # HTML: description, Open Graph, titles, robots.txt, 404 page
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
@@ -79,7 +80,15 @@ html_theme_options = {
     "use_download_button": False,  # the theme's button prints the page; the cover links the real PDF
     "use_fullscreen_button": False,
     "show_toc_level": 2,
+    "search_bar_text": "搜索本书…",
 }
+# pydata-sphinx-theme reads the initial colour mode from here; left unset, every page starts with
+# mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's
+# system setting until they pick one with the toggle (kept in localStorage across pages).
+html_context = {"default_mode": "auto"}
+templates_path = ["_templates"]  # layout.html: search scripts only on the search page, skip link target
+html_favicon = "_static/favicon.svg"
+html_additional_pages = {"404": "404.html"}  # _templates/404.html, outside every toctree
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
 
