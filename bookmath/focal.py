@@ -22,6 +22,8 @@ P_EASY = 0.9
 P_HARD = 0.1
 #: A barely learnt example, where the softened truncation has already switched most of the loss off.
 P_MID = 0.6
+#: A true class probability, for the calibration remark.
+Q_TRUE = 0.8
 
 
 def sigmoid(z: ArrayLike) -> np.ndarray:
@@ -83,6 +85,27 @@ def focal_grad(p: ArrayLike, gamma: float = GAMMA, alpha: float = 1.0) -> np.nda
     return alpha * (1.0 - p) ** gamma * (gamma * p * np.log(p) + p - 1.0)
 
 
+def expected_focal(p: ArrayLike, q: float, gamma: float = GAMMA) -> np.ndarray:
+    """Expected focal loss of predicting ``p`` for the positive class when the positive class has
+    true probability ``q``: ``q FL(p) + (1 - q) FL(1 - p)``."""
+    p = np.asarray(p, dtype=float)
+    return q * focal(p, gamma) + (1.0 - q) * focal(1.0 - p, gamma)
+
+
+def focal_optimal_p(q: float, gamma: float = GAMMA) -> float:
+    """The prediction that minimizes :func:`expected_focal` (ternary search on (0, 1); the expected
+    loss is unimodal in ``p``).  For ``gamma = 0`` it is ``q`` itself: cross entropy is a proper
+    scoring rule; for ``gamma > 0`` it lies between 1/2 and ``q``."""
+    lo, hi = 1e-12, 1.0 - 1e-12
+    for _ in range(200):
+        a, b = lo + (hi - lo) / 3.0, hi - (hi - lo) / 3.0
+        if expected_focal(a, q, gamma) < expected_focal(b, q, gamma):
+            hi = b
+        else:
+            lo = a
+    return 0.5 * (lo + hi)
+
+
 def _fmt(x: float, digits: int = 3) -> str:
     """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
     return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
@@ -106,4 +129,6 @@ VALUES = {
     "p_mid": lambda: _fmt(P_MID),
     "soft_weight_mid": lambda: _fmt(soft_weight(P_MID)),
     "focal_weight_mid": lambda: _fmt((1.0 - P_MID) ** GAMMA),
+    "q_true": lambda: _fmt(Q_TRUE),
+    "optimal_p_at_q": lambda: _fmt(focal_optimal_p(Q_TRUE), 2),
 }

@@ -69,3 +69,15 @@ def test_prose_numbers():
     ratio = float(focal.VALUES["easy_grad_ratio"]())
     expected = 0.1**2 * (1 - 2 * 0.9 * np.log(0.9) / 0.1)  # (1-p)^g (g p log p + p - 1) / (p - 1)
     assert ratio == pytest.approx(expected, rel=2e-3)
+
+
+@pytest.mark.parametrize("q", [0.55, 0.8, 0.95])
+def test_focal_optimum_against_grid(q):
+    """The minimizer of the expected loss, found by ternary search, against a dense grid; for
+    gamma = 0 (cross entropy) it is the true probability q."""
+    grid = np.linspace(1e-4, 1 - 1e-4, 200_001)
+    for gamma in (0.0, 1.0, 2.0):
+        expected = grid[np.argmin(focal.expected_focal(grid, q, gamma))]
+        assert focal.focal_optimal_p(q, gamma) == pytest.approx(expected, abs=2e-5)
+    assert focal.focal_optimal_p(q, 0.0) == pytest.approx(q, abs=1e-6)  # a flat minimum: ~sqrt(machine eps)
+    assert 0.5 < focal.focal_optimal_p(q, 2.0) < q
