@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.tags import Tags
 from sphinx.util.typing import ExtensionMetadata
 
 # Sphinx's numbered element types → the LaTeX counter whose printed form we set.
@@ -25,42 +26,81 @@ def _number(number: tuple) -> str:
     return ".".join(str(part) for part in number)
 
 
-class PrintedNumbers(SphinxPostTransform):
+class EquationNumbers(SphinxPostTransform):
+    """Every numbered display equation carries its HTML number as its ``tag``."""
+
     default_priority = 410
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
         fignumbers = self.env.toc_fignumbers
-        for node in self.document.findall(nodes.math_block):
-            if node.get("tag") or not node.get("label") or not node["ids"]:
+        for node, docname, _, _ in _walk(self.document, self.config.root_doc, set()):
+            if not isinstance(node, nodes.math_block) or node.get("tag") or not node.get("label") or not node["ids"]:
                 continue
-            number = fignumbers.get(node.get("docname") or self._docname(node), {}).get("displaymath", {}).get(node["ids"][0])
+            number = fignumbers.get(node.get("docname") or docname, {}).get("displaymath", {}).get(node["ids"][0])
             if number:
                 node["tag"] = _number(number)
 
-        std = self.env.domains.standard_domain
-        for node in list(self.document.findall(nodes.Element)):
-            figtype = std.get_enumerable_node_type(node) if node["ids"] else None
-            if figtype not in FLOAT_COUNTERS:
-                continue
-            docname = self._docname(node)
-            numbers = fignumbers.get(docname, {}).get(figtype, {})
-            number = next((numbers[i] for i in node["ids"] if i in numbers), None)
-            if number and node.parent is not None:
-                counter = FLOAT_COUNTERS[figtype]
-                tex = f"\\renewcommand{{\\the{counter}}}{{{_number(number)}}}\n"
-                node.parent.insert(node.parent.index(node), nodes.raw("", tex, format="latex"))
 
-    def _docname(self, node: nodes.Node) -> str:
-        """The document a node of the assembled book came from (its nearest start_of_file)."""
-        while node is not None:
-            if isinstance(node, addnodes.start_of_file):
-                return node["docname"]
-            node = node.parent
-        return self.config.root_doc
+class FloatNumbers(SphinxPostTransform):
+    """Every numbered figure, table or captioned code block prints the number the HTML shows.
+
+    Runs before Sphinx drops the ``only`` blocks (priority 50): some directives (matplotlib's
+    plot) write one figure for HTML and another for print, and Sphinx numbers both, so the
+    printed twin's own number is one too high.  Within each document the k-th float that LaTeX
+    shows is the k-th one the HTML shows, and gets that one's number.
+    """
+
+    default_priority = 45
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        fignumbers = self.env.toc_fignumbers
+        std = self.env.domains.standard_domain
+        shown: dict[tuple[str, str], dict[str, list]] = {}
+        for node, docname, parent, formats in _walk(self.document, self.config.root_doc, {"html", "latex"}):
+            figtype = std.get_enumerable_node_type(node) if node["ids"] else None
+            number = next((fignumbers.get(docname, {}).get(figtype, {}).get(i) for i in node["ids"] if i in fignumbers.get(docname, {}).get(figtype, {})), None)
+            if figtype not in FLOAT_COUNTERS or not number:
+                continue
+            lists = shown.setdefault((docname, figtype), {"html": [], "latex": []})
+            if "html" in formats:
+                lists["html"].append(number)
+            if "latex" in formats:
+                lists["latex"].append((node, parent, number))
+        for (_, figtype), lists in shown.items():
+            paired = len(lists["html"]) == len(lists["latex"])
+            for k, (node, parent, own) in enumerate(lists["latex"]):
+                number = lists["html"][k] if paired else own
+                tex = f"\\renewcommand{{\\the{FLOAT_COUNTERS[figtype]}}}{{{_number(number)}}}\n"
+                parent.insert(parent.index(node), nodes.raw("", tex, format="latex"))
+
+
+HTML_TAGS = Tags(["html", "format_html", "builder_html"])
+LATEX_TAGS = Tags(["latex", "format_latex", "builder_latex"])
+
+
+def _walk(document: nodes.document, root: str, formats: set[str]):
+    """Every element of the assembled book with its document, its parent and the outputs
+    (of ``formats``) that show it.  Walked from the top: in the assembled tree a document's
+    top-level nodes keep their old ``parent``, so walking up does not reliably reach the
+    ``start_of_file`` that names the document."""
+    stack: list[tuple[nodes.Node, str, nodes.Element | None, frozenset[str]]] = [(document, root, None, frozenset(formats))]
+    while stack:
+        node, docname, parent, visible = stack.pop()
+        if not isinstance(node, nodes.Element):
+            continue
+        if isinstance(node, addnodes.start_of_file):
+            docname = node["docname"]
+        if isinstance(node, addnodes.only):
+            tags = {"html": HTML_TAGS, "latex": LATEX_TAGS}
+            visible = frozenset(f for f in visible if tags[f].eval_condition(node["expr"]))
+        yield node, docname, parent, visible
+        stack.extend((child, docname, node, visible) for child in reversed(node.children))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("equations")
-    app.add_post_transform(PrintedNumbers)
+    app.add_post_transform(EquationNumbers)
+    app.add_post_transform(FloatNumbers)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
