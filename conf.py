@@ -26,8 +26,10 @@ extensions = [
     "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
     "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
     "matplotlib.sphinxext.plot_directive",  # figures computed at build time
+    "plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams
     "page_meta",  # HTML: description, Open Graph, titles, robots.txt, 404 page
+    "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
