@@ -55,8 +55,9 @@ html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
+# The PDF first, then the HTML that copies it into the site and links it from the cover.
 book: latexpdf
-	$(MAKE) html
+	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)
