@@ -73,6 +73,12 @@ def bayes_weights() -> tuple[np.ndarray, float]:
     return w, float(b)
 
 
+def bayes_boundary_smell(colour: ArrayLike, size: float) -> np.ndarray:
+    """The smell score on the Bayes boundary ``w @ x + b = 0`` for a given colour and size."""
+    w, b = bayes_weights()
+    return -(b + w[0] * np.asarray(colour, dtype=float) + w[2] * size) / w[1]
+
+
 def neg_log_likelihood(theta: ArrayLike, X: ArrayLike, y: ArrayLike) -> float:
     """Mean cross entropy of the logistic model ``sigmoid(w @ x + b)``; ``theta = (w, b)``."""
     theta, X, y = np.asarray(theta, dtype=float), np.asarray(X, dtype=float), np.asarray(y, dtype=float)

@@ -88,6 +88,13 @@ def quadratic_chord_gap(hessian: ArrayLike, x_i: ArrayLike, x_j: ArrayLike, lam:
     return -0.5 * lam * (1.0 - lam) * curvature
 
 
+def bent_model(x: ArrayLike) -> np.ndarray:
+    """The figure's example of a model that fits two samples, ``(-1, 0)`` and ``(1, 1)``, exactly
+    (the sine vanishes at both) but does not follow the straight line between them."""
+    x = np.asarray(x, dtype=float)
+    return (x + 1.0) / 2.0 + 0.3 * np.sin(np.pi * (x + 1.0))
+
+
 def mixup_squared_loss(r_i: float, r_j: float, gap: ArrayLike, lam: ArrayLike) -> np.ndarray:
     """Squared error on a mixed pair, ``(f(x~) - y~)^2``, written through the residuals
     ``r = f(x) - y`` of the two samples and the chord gap: ``(lam r_i + (1 - lam) r_j + gap)^2``."""

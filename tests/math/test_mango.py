@@ -51,3 +51,11 @@ def test_fitted_close_to_bayes():
 def test_prose_numbers():
     assert mango.VALUES["bayes_size_odds"]() == "1"
     assert mango.VALUES["n_train"]() == str(len(mango.experiment().y_train))
+
+
+def test_bayes_boundary_is_half_probability():
+    colour = np.linspace(0.2, 0.9, 8)
+    size = 320.0
+    smell = mango.bayes_boundary_smell(colour, size)
+    X = np.column_stack([colour, smell, np.full_like(colour, size)])
+    np.testing.assert_allclose(mango.bayes_posterior(X), 0.5, atol=1e-9)

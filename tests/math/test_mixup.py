@@ -111,3 +111,8 @@ def test_sample_pairing():
     x, y = mixup.sample_pairing([0.0, 2.0], [4.0, 6.0], [1.0, 0.0])
     np.testing.assert_array_equal(x, [2.0, 4.0])
     np.testing.assert_array_equal(y, [1.0, 0.0])
+
+
+def test_bent_model_fits_both_samples_and_bends():
+    np.testing.assert_allclose(mixup.bent_model([-1.0, 1.0]), [0.0, 1.0], atol=1e-15)
+    assert np.max(np.abs(mixup.chord_gap(mixup.bent_model, 1.0, -1.0, np.linspace(0, 1, 101)))) > 0.1

@@ -4,7 +4,7 @@ P(tasty | colour, smell) and the boundary of the Bayes model that generated them
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.mango import MEAN_BAD, bayes_weights, experiment
+from bookmath.mango import MEAN_BAD, bayes_boundary_smell, experiment
 
 np.random.seed(0)  # the data come from bookmath.mango's own fixed seed
 e = experiment()
@@ -19,9 +19,8 @@ filled = ax.contourf(colour, smell, posterior, levels=np.linspace(0, 1, 11), cma
 fig.colorbar(filled, ax=ax, label="拟合模型给出的 P(好吃 | 特征)")
 ax.contour(colour, smell, posterior, levels=[0.5], colors="black", linewidths=1.2)
 
-w, b = bayes_weights()
 c_line = np.linspace(0.1, 1.0, 50)
-ax.plot(c_line, -(b + w[0] * c_line + w[2] * size) / w[1], color="navy", linestyle="--", linewidth=1.2)
+ax.plot(c_line, bayes_boundary_smell(c_line, size), color="navy", linestyle="--", linewidth=1.2)
 
 good = e.y_train == 1
 ax.scatter(e.X_train[good, 0], e.X_train[good, 1], s=14, marker="o", color="darkgreen", label="好吃（训练样本）")

@@ -5,7 +5,7 @@ away from the straight line mixup asks for between them (the chord gap)."""
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.mixup import ALPHA_SMALL, beta_pdf, chord_gap, mix, sample_lambda
+from bookmath.mixup import ALPHA_SMALL, bent_model, beta_pdf, chord_gap, mix, sample_lambda
 
 rng = np.random.default_rng(0)
 fig, (left, right) = plt.subplots(1, 2, figsize=(7.4, 3.3))
@@ -26,17 +26,11 @@ left.legend(fontsize=7, loc="upper center")
 x_i, y_i, x_j, y_j = 1.0, 1.0, -1.0, 0.0
 
 
-def model(x):
-    """Fits both samples exactly (the sine vanishes at x = -1 and x = 1) but is not linear between them."""
-    x = np.asarray(x, dtype=float)
-    return (x + 1.0) / 2.0 + 0.3 * np.sin(np.pi * (x + 1.0))
-
-
 weights = np.linspace(0.0, 1.0, 200)
 x_mixed = mix(x_i, x_j, weights)
 right.plot(x_mixed, mix(y_i, y_j, weights), color="C0", label=r"混合标签 $\tilde{y}=\lambda y_i+(1-\lambda)y_j$")
-right.plot(x_mixed, model(x_mixed), color="C3", label=r"在两个样本上都拟合完好的模型 $f$")
-right.fill_between(x_mixed, mix(y_i, y_j, weights), mix(y_i, y_j, weights) + chord_gap(model, x_i, x_j, weights), color="C3", alpha=0.15, label=r"偏离弦的部分 $g(\lambda)$")
+right.plot(x_mixed, bent_model(x_mixed), color="C3", label=r"在两个样本上都拟合完好的模型 $f$")
+right.fill_between(x_mixed, mix(y_i, y_j, weights), mix(y_i, y_j, weights) + chord_gap(bent_model, x_i, x_j, weights), color="C3", alpha=0.15, label=r"偏离弦的部分 $g(\lambda)$")
 right.plot([x_j, x_i], [y_j, y_i], "ko")
 right.annotate("样本 j，y=0", (x_j, y_j), xytext=(6, -4), textcoords="offset points", fontsize=8)
 right.annotate("样本 i，y=1", (x_i, y_i), xytext=(-58, -12), textcoords="offset points", fontsize=8)
