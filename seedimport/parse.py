@@ -234,6 +234,10 @@ def parse_listing(
             if stripped in seen_titles:
                 raise SeedError(path, number, f"duplicate title {stripped!r} (first at line {seen_titles[stripped]}); expected each article once")
             seen_titles[stripped] = number
+            if "<" in stripped:
+                # sphinx-book-theme prints a page's title unescaped (its print header), so a '<'
+                # in a chapter title could open an HTML element: refused, not imported.
+                raise SeedError(path, number, "'<' in an article title; expected a title without '<' (the HTML theme prints titles unescaped)")
             _check_inline(stripped, path, number)
             author, date, readers, rest = _parse_byline(next_line, path, number + 1)
             header = dict(title=stripped, author=author, date=date, readers=readers, title_line=number)

@@ -92,6 +92,7 @@ SEED_CASES = [
     ("blank-lines-only", b"\n \n\t\n\n", 1, "no article found"),
     ("missing-byline", listing(GOOD[0], *GOOD[2:]), 1, "expected an article title followed by a byline 'By AUTHOR | YYYY-MM-DD | N位读者 | 引用'"),
     ("byline-first", listing(*GOOD[1:]), 1, "byline without a title line before it; expected the article's title"),
+    ("title-with-html", with_line(1, "标题<script>window.__pwned=1</script>"), 1, "'<' in an article title; expected a title without '<'"),
     ("text-before-title", listing("页面顶部的导航文字。", *GOOD), 1, "expected an article title followed by a byline"),
     ("byline-missing-separator", with_line(2, "By 李明 2020-05-17 | 1234位读者 | 引用正文。"), 2, "malformed byline; expected 'By AUTHOR | YYYY-MM-DD | N位读者 | 引用'"),
     ("byline-missing-yinyong", with_line(2, "By 李明 | 2020-05-17 | 1234位读者 正文。"), 2, "malformed byline"),
