@@ -109,7 +109,7 @@ latex_elements = {
     # A4 on purpose: the PDF is read on screen and printed at home or in an office, one-sided;
     # hence symmetric margins and chapters that start on any page (no blank versos).
     "papersize": "a4paper",
-    "pointsize": "",  # ctexbook's own 五号 (10.5 pt) body size, with its 1.3 line spread
+    "pointsize": "",  # Sphinx then writes 10pt, which ctexbook ignores: zihao=5 (五号, 10.5 pt) sets the body
     "extraclassoptions": "oneside,openany,fontset=none,zihao=5",
     "cmappkg": "",  # cmap is for pdflatex; xelatex writes ToUnicode maps itself
     "fontpkg": "",  # fonts are set by kexuebook.sty (fontspec through ctex)
@@ -124,7 +124,10 @@ latex_elements = {
         r"\newcommand{\booktitle}{科学空间选读}",
         r"\newcommand{\booksubtitle}{机器学习八篇注解}",
         r"\newcommand{\bookpdfauthor}{苏剑林（原文）；本书编者（注解）}",
-        r"\newcommand{\bookcredits}{原文\quad 苏剑林（科学空间，kexue.fm）\\[0.6em] 注解与编排\quad 本书编者}",
+        r"\newcommand{\bookcredits}{\begin{tabular}{r@{\quad}l}原文 & 苏剑林（科学空间，kexue.fm）\\[0.5em] 注解与编排 & 本书编者\end{tabular}}",
+        r"\newcommand{\booklicence}{原文以\mbox{CC BY-NC-SA}许可发表于科学空间（kexue.fm）；\\"
+        r"本书（原文节选与注解）依同一许可以\mbox{CC BY-NC-SA 4.0}发布：\\"
+        r"\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}}",
     ]),
     "maketitle": r"\bookfrontmatter\booktitlepage",
     "tableofcontents": "",  # printed after the imprint page by latex_structure
