@@ -3,16 +3,26 @@
 Math is prerendered to HTML at build time (``katex_prerender``); the page needs only
 ``katex.min.css`` and the WOFF2 fonts it names first (browsers never fetch the fallbacks).
 They come from the npm package pinned in package-lock.json (``npm ci``).
+
+Also: sphinxcontrib-katex connects to its render server as soon as the server's socket file
+exists, which node creates a moment before it listens; on a loaded machine the connection is
+refused and the build fails.  :func:`start_server_process` waits for the server to accept.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.typing import ExtensionMetadata
+from sphinxcontrib import katex
+from sphinxcontrib.katex import KaTeXServer
+
 
 def katex_dist(app: Sphinx) -> Path:
     return Path(app.srcdir) / "node_modules" / "katex" / "dist"
@@ -34,7 +44,27 @@ def check_assets(app: Sphinx) -> None:
         raise ExtensionError(f"KaTeX assets not found in {katex_dist(app)}: run `npm ci` (make html does)")
 
 
+def start_server_process(cls, rundir: Path, timeout: float):
+    """sphinxcontrib-katex's server start, retrying the connection until the server listens."""
+    socket_path = rundir / "katex.sock"
+    process = subprocess.Popen(cls.build_command(socket=socket_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=rundir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if socket_path.is_socket():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(socket_path))
+                return process, sock
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()
+        time.sleep(0.01)
+    process.kill()
+    raise cls.timeout_error(timeout)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
+    KaTeXServer.start_server_process = classmethod(start_server_process)
+    katex.STARTUP_TIMEOUT = 30.0  # node starts slowly on a loaded 2-core machine (5 s by default)
     app.connect("builder-inited", check_assets)
     app.connect("build-finished", copy_assets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
