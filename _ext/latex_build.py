@@ -9,9 +9,12 @@ place to say how xelatex runs.  After each LaTeX build this module appends to it
   a file outside the build folder (``openin_any=p`` refuses dot files, parent directories and
   absolute paths; TeX's own files are found through its search paths and stay readable);
 - ``-interaction=nonstopmode -halt-on-error``: a TeX error stops the build instead of waiting;
-- when ``SOURCE_DATE_EPOCH`` is set, ``FORCE_SOURCE_DATE=1`` so that TeX's clock, and with it
-  xdvipdfmx's /CreationDate, /ModDate and the trailer /ID, come from it: two builds of the same
-  sources give the same bytes.
+- reproducible bytes.  Measured with TeX Live 2022: xdvipdfmx takes /CreationDate and the
+  trailer /ID from ``SOURCE_DATE_EPOCH`` by itself (without it both change on every run); the
+  printed date is Sphinx's, which honours it too; no path of the build folder reaches the PDF;
+  font subset tags are derived from the subset, not random.  ``FORCE_SOURCE_DATE=1`` also puts
+  TeX's own clock (``\\today``, ``\\time``) on that date, should a package use it.  So two builds
+  of the same sources with the same ``SOURCE_DATE_EPOCH`` give the same bytes, in any folder.
 """
 
 from __future__ import annotations
