@@ -74,6 +74,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+html_js_files = ["book.js"]  # the visible sidebar buttons work on phones
 html_last_updated_fmt = None
 html_search_language = "zh"
 # jieba's default dictionary splits the book's terms (自编码器, 信息瓶颈 ...); ours keeps them whole.

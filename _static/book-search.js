@@ -4,7 +4,8 @@
  * - Ranking: a chapter whose title names the query comes first; the front and back matter
  *   (preface, glossary, bibliography, index) come after the chapters, which they point to.
  * - Excerpts: the theme's page header (buttons, colour-mode menu), the print-only table of
- *   contents and the chapter card are not part of the text a result shows.
+ *   contents and the chapter card are not part of the text a result shows; a result that points
+ *   at an index entry shows the paragraph around it.
  * - Messages: the result count in Chinese (Sphinx 8.2's zh_CN catalogue keys it differently from
  *   the script) and an explicit state for an empty query.
  */
@@ -51,12 +52,21 @@ Object.assign(Documentation.TRANSLATIONS, {
 });
 
 document.addEventListener("DOMContentLoaded", () => {
-  const htmlToText = Search.htmlToText;
+  // Sphinx's own htmlToText, with the page chrome removed, and a non-empty text for anchors that
+  // are empty targets (index entries: <span id="index-0"></span>): Sphinx 8.2 would return "" and
+  // then fail on appendChild(null) ("parameter 1 is not of type 'Node'").
   Search.htmlToText = (htmlString, anchor) => {
     const page = new DOMParser().parseFromString(htmlString, "text/html");
-    const chrome = ".bd-header-article, #jb-print-docs-body, .chapter-card, .prev-next-footer, .katex-mathml";
-    page.querySelectorAll(chrome).forEach((element) => element.remove());
-    return htmlToText(page.documentElement.outerHTML, anchor);
+    const noise = ".headerlink, script, style, .bd-header-article, #jb-print-docs-body, .chapter-card, .prev-next-footer, .katex-mathml";
+    page.querySelectorAll(noise).forEach((element) => element.remove());
+    const main = page.querySelector('[role="main"]');
+    if (!main) return "";
+    const found = anchor ? page.getElementById(decodeURIComponent(anchor.slice(1))) : null;
+    const target = found && main.contains(found) ? found : null;
+    if (!target) return main.textContent;
+    const holder = [target, target.closest("p, li, dt, dd, td, figure"), target.nextElementSibling, target.closest("section"), main]
+      .find((element) => element && element.textContent.trim());
+    return holder ? holder.textContent : "";
   };
 
   const query = new URLSearchParams(window.location.search).get("q");

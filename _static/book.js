@@ -1,0 +1,22 @@
+/* The book's small fixes to the theme's behaviour, on every page.
+ *
+ * sphinx-book-theme 1.4 shows its own navigation button in the article header, but
+ * pydata-sphinx-theme 0.20 (drawer on phones) and sphinx-book-theme (collapse on wide screens)
+ * attach their click handlers to the first `.primary-toggle` only, which is the hidden one in the
+ * page header: on a phone the visible button did nothing. Every other toggle forwards its click
+ * to the first, so the drawer opens and closes wherever the reader taps.
+ */
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const selector of [".primary-toggle", ".secondary-toggle"]) {
+    const [handled, ...others] = document.querySelectorAll(selector);
+    for (const toggle of others) {
+      toggle.addEventListener("click", (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        handled.click();
+      });
+    }
+  }
+});
