@@ -43,12 +43,16 @@ class EquationNumbers(SphinxPostTransform):
 
 
 class FloatNumbers(SphinxPostTransform):
-    """Every numbered figure, table or captioned code block prints the number the HTML shows.
+    """Every numbered figure, table or captioned code block prints the number the HTML shows,
+    and references to it (``{numref}``) print that number too.
 
     Runs before Sphinx drops the ``only`` blocks (priority 50): some directives (matplotlib's
     plot) write one figure for HTML and another for print, and Sphinx numbers both, so the
     printed twin's own number is one too high.  Within each document the k-th float that LaTeX
-    shows is the k-th one the HTML shows, and gets that one's number.
+    shows is the k-th one the HTML shows, and gets that one's number.  The labels the text
+    refers to are on the HTML twin; they move to the printed one (and the ``(label)=`` target
+    in front of the pair stops labelling the spot before it), so ``\\ref`` prints the figure's
+    number, not the number of the section it stands in.
     """
 
     default_priority = 45
@@ -58,22 +62,41 @@ class FloatNumbers(SphinxPostTransform):
         fignumbers = self.env.toc_fignumbers
         std = self.env.domains.standard_domain
         shown: dict[tuple[str, str], dict[str, list]] = {}
+        targets: dict[tuple[str, str], list[tuple[nodes.target, nodes.Element]]] = {}
         for node, docname, parent, formats in _walk(self.document, self.config.root_doc, {"html", "latex"}):
+            if isinstance(node, nodes.target) and node.get("refid") and parent is not None:
+                targets.setdefault((docname, node["refid"]), []).append((node, parent))
+                continue
             figtype = std.get_enumerable_node_type(node) if node["ids"] else None
-            number = next((fignumbers.get(docname, {}).get(figtype, {}).get(i) for i in node["ids"] if i in fignumbers.get(docname, {}).get(figtype, {})), None)
+            numbers = fignumbers.get(docname, {}).get(figtype, {})
+            number = next((numbers[i] for i in node["ids"] if i in numbers), None)
             if figtype not in FLOAT_COUNTERS or not number:
                 continue
             lists = shown.setdefault((docname, figtype), {"html": [], "latex": []})
             if "html" in formats:
-                lists["html"].append(number)
+                lists["html"].append((node, number, "latex" in formats))
             if "latex" in formats:
                 lists["latex"].append((node, parent, number))
-        for (_, figtype), lists in shown.items():
+        for (docname, figtype), lists in shown.items():
             paired = len(lists["html"]) == len(lists["latex"])
             for k, (node, parent, own) in enumerate(lists["latex"]):
-                number = lists["html"][k] if paired else own
+                number = own
+                if paired:
+                    twin, number, also_printed = lists["html"][k]
+                    if not also_printed:
+                        self._move_labels(twin, node, docname, targets)
                 tex = f"\\renewcommand{{\\the{FLOAT_COUNTERS[figtype]}}}{{{_number(number)}}}\n"
                 parent.insert(parent.index(node), nodes.raw("", tex, format="latex"))
+
+    @staticmethod
+    def _move_labels(twin: nodes.Element, printed: nodes.Element, docname: str, targets: dict) -> None:
+        moved = [i for i in twin["ids"] if i not in printed["ids"]]
+        printed["ids"].extend(moved)
+        twin["ids"] = [i for i in twin["ids"] if i not in moved]
+        for label in moved:
+            for target, parent in targets.get((docname, label), []):
+                if target in parent.children:
+                    parent.remove(target)
 
 
 HTML_TAGS = Tags(["html", "format_html", "builder_html"])

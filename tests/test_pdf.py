@@ -288,6 +288,21 @@ def test_equation_numbers_and_references_print_as_in_the_html(segments, html_dir
             assert f"\\tag{{{number.strip('()')}}}" in tex, f"{chapter.slug}: {number} is the LaTeX tag"
 
 
+def test_figure_numbers_and_references_print_as_in_the_html(segments, html_dir):
+    for chapter in CATALOG.chapters:
+        soup = page(html_dir, chapter.docname)
+        captions = [normalise(c.get_text()) for c in soup.select("article .caption-number")]
+        references = [normalise(r.get_text()) for r in soup.select("article .std-numref")]
+        assert in_order(segments[chapter.slug], captions) == [], f"{chapter.slug}: figure numbers"
+        # a reference, not the caption ("图3.1:") nor a longer number ("图3.12"), in text order
+        position = 0
+        for reference in references:
+            found = re.compile(re.escape(reference) + r"(?![\d.:])").search(segments[chapter.slug], position)
+            assert found, f"{chapter.slug}: figure reference {reference} missing or out of order"
+            position = found.end()
+        assert all(re.fullmatch(rf"图{chapter.number}\.\d+", c.rstrip(":")) for c in captions), captions
+
+
 def test_the_seeds_tags_print_in_chapter_6(segments):
     chapter = next(c for c in CATALOG.chapters if c.slug == "min-entropy")
     assert chapter.number == 6
