@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 TARGET = "_downloads/book.pdf"  # where the site serves it, relative to the HTML output folder
 # Folders of the repository that are not sources of the book (HTML-only assets included).
 NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "seeds", "__pycache__"}
+TOP_LEVEL_SUFFIXES = {".py", ".bib", ".toml"}
 SOURCE_SUFFIXES = {".md", ".rst", ".py", ".bib", ".toml", ".sty", ".tex", ".txt", ".csv", ".json", ".svg", ".png", ".jpg"}
 
 
@@ -47,9 +48,19 @@ def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
     files |= {srcdir / dep for deps in env.dependencies.values() for dep in deps}
     files |= {Path(app.confdir) / "conf.py"}
     files |= {Path(app.confdir) / name for name in app.config.latex_additional_files}
+    # Everything else under the source folder: included files (also before any build has recorded
+    # them), figure scripts, data, the catalog, the extensions and the packages they import; but
+    # at the top level only the book's pages, conf.py and references.bib (not README.md,
+    # package.json, requirements*.txt ...).
     for folder, dirnames, filenames in os.walk(srcdir):
         dirnames[:] = [d for d in dirnames if d not in NOT_SOURCES and not d.startswith(".")]
-        files |= {Path(folder) / f for f in filenames if Path(f).suffix in SOURCE_SUFFIXES}
+        for name in filenames:
+            path = Path(folder) / name
+            if path.suffix not in SOURCE_SUFFIXES:
+                continue
+            if Path(folder) == srcdir and path.suffix not in TOP_LEVEL_SUFFIXES and path.stem not in env.found_docs:
+                continue
+            files.add(path)
     return sorted(f for f in files if f.is_file())
 
 
