@@ -20,3 +20,20 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+/* A display equation or table wider than a phone scrolls in its own box (book.css); a box that
+ * scrolls can be reached with the keyboard, as pydata-sphinx-theme already does for code. */
+const markScrollableBoxes = () => {
+  document.querySelectorAll("article div.math, article .katex-display").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0;
+    } else if (box.hasAttribute("tabindex")) {
+      box.removeAttribute("tabindex");
+    }
+  });
+};
+window.addEventListener("load", markScrollableBoxes);
+window.addEventListener("resize", () => {
+  clearTimeout(markScrollableBoxes.timer);
+  markScrollableBoxes.timer = setTimeout(markScrollableBoxes, 150);
+});

@@ -48,6 +48,10 @@ PAGE_FACTS = r"""() => {
     innerWidth: window.innerWidth,
     bodyFontPx: body ? parseFloat(getComputedStyle(body).fontSize) : null,
     lang: document.documentElement.lang,
+    // wide boxes must scroll themselves, not push the page sideways
+    unscrollable: [...article.querySelectorAll("div.math, .katex-display, .table-wrapper, table, pre")]
+      .filter((e) => e.scrollWidth > e.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+      .map((e) => e.tagName + "." + e.className),
   };
 }""" % json.dumps(RAW_TEX)
 
@@ -176,6 +180,26 @@ def test_pages_are_in_chinese(desktop_visits):
 def test_no_page_scrolls_sideways_on_a_phone(phone_visits):
     wide = {name: (r["scrollWidth"], r["innerWidth"]) for name, r in phone_visits.items() if r["scrollWidth"] > r["innerWidth"]}
     assert not wide
+
+
+def test_wide_content_scrolls_in_its_own_box_on_a_phone(phone_visits):
+    assert not {name: r["unscrollable"] for name, r in phone_visits.items() if r["unscrollable"]}
+
+
+def test_a_too_wide_equation_scrolls_by_itself_and_takes_the_focus(context_factory, server):
+    """However wide an equation, the page stays put; its box scrolls and the keyboard can reach it."""
+    page = context_factory(viewport=PHONE).new_page()
+    page.goto(f"{server}/{MATH_CHAPTER}.html", wait_until="networkidle")
+    page.evaluate("""() => {
+        const eq = document.querySelector('#equation-min-entropy-tag-2-1 .katex-display > .katex');
+        eq.style.display = 'inline-block'; eq.style.minWidth = '900px';
+        window.dispatchEvent(new Event('resize'));
+    }""")
+    scroller = "#equation-min-entropy-tag-2-1 .katex-display"
+    page.wait_for_function(f"document.querySelector('{scroller}').tabIndex === 0")
+    box = page.evaluate(f"""() => {{ const b = document.querySelector('{scroller}');
+        return [b.scrollWidth > b.clientWidth, getComputedStyle(b).overflowX, document.scrollingElement.scrollWidth, innerWidth]; }}""")
+    assert box[0] and box[1] == "auto" and box[2] <= box[3], box
 
 
 def test_body_text_is_readable_without_zoom_on_a_phone(phone_visits):
