@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog, load_catalog
-from .errors import SeedError
+from .errors import SeedError, shown
+from .glossary import read_terms
 from .parse import read_listing
 from .render import render_card, render_chapter_skeleton, render_excerpt
 from .suggest import missing_entry_message
 
 CATALOG = Path("chapters/book.toml")
 GENERATED = Path("chapters/_generated")
+GLOSSARY = Path("glossary.md")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Plan:
 def plan_import(root: Path) -> Plan:
     """Parse every seed and render every file, writing nothing."""
     catalog: Catalog = load_catalog(root / CATALOG)
+    terms = read_terms(root / GLOSSARY)
     generated: dict[Path, str] = {}
     skeletons: dict[Path, str] = {}
     imported: set[str] = set()
@@ -50,7 +53,7 @@ def plan_import(root: Path) -> Plan:
                 raise SeedError(seed, article.title_line, f"article {article.title!r} appears in two listings; expected once")
             imported.add(chapter.slug)
             generated[root / GENERATED / f"{chapter.slug}-card.md"] = render_card(article, chapter, catalog, seed.name)
-            generated[root / GENERATED / f"{chapter.slug}-excerpt.md"] = render_excerpt(article, chapter, seed.name)
+            generated[root / GENERATED / f"{chapter.slug}-excerpt.md"] = render_excerpt(article, chapter, seed.name, terms)
             skeletons[root / f"{chapter.docname}.md"] = render_chapter_skeleton(chapter)
     missing = [c.slug for c in catalog.chapters if c.slug not in imported]
     if missing:
@@ -124,19 +127,21 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         plan = plan_import(root)
+        if args.check:
+            changed = drift(root, plan)
+            for line in changed:
+                print(f"out of date: {line}", file=sys.stderr)
+            return 1 if changed else 0
+        for line in apply(root, plan):
+            print(line)
     except SeedError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except OSError as err:
-        print(f"error: {err.filename or root}:0: {err.strerror}", file=sys.stderr)
+        # A file that cannot be read or written: each write is atomic, so every file is either
+        # its old self or its new self, and the next run finishes the job.
+        print(f"error: {shown(str(err.filename or root))}:0: {err.strerror or err}", file=sys.stderr)
         return 1
-    if args.check:
-        changed = drift(root, plan)
-        for line in changed:
-            print(f"out of date: {line}", file=sys.stderr)
-        return 1 if changed else 0
-    for line in apply(root, plan):
-        print(line)
     return 0
 
 

@@ -28,10 +28,11 @@ class Chapter:
     number: int  # 1-based, straight through the parts
     bibkey: str
     archive: int | None = None
+    site: str = ""  # the blog's address (importer.source_site in book.toml)
 
     @property
     def url(self) -> str | None:
-        return f"https://kexue.fm/archives/{self.archive}" if self.archive else None
+        return f"{self.site.rstrip('/')}/archives/{self.archive}" if self.archive and self.site else None
 
     @property
     def docname(self) -> str:
@@ -57,7 +58,7 @@ class Catalog:
 
 
 # A pattern and how an error message describes it.
-SLUG = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), "lowercase letters and digits in words joined by '-' (like focal-loss)")
+SLUG = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), "lowercase letters and digits in words joined by '-' (like my-article)")
 BIBKEY = (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*"), "a references.bib key: letters, digits, '_', '.', ':', '-'")
 # Kinds an override may give a line: the ones no rule can tell apart (never math or a title).
 OVERRIDE_KINDS = frozenset({Kind.QUOTE, Kind.HEADING, Kind.PARAGRAPH, Kind.LINK_TITLE})
@@ -124,9 +125,12 @@ def load_catalog(path: Path) -> Catalog:
         bibkey = chapter_tables.field(entry, line, "bibkey", str, BIBKEY)
         archive = chapter_tables.field(entry, line, "archive", int, required=False)
         raw_chapters.append((by_slug[part], slug, title, bibkey, archive))
+    site = importer.get("source_site", "")
+    if any(entry[4] for entry in raw_chapters) and not (isinstance(site, str) and site.startswith("https://")):
+        raise SeedError(path, 0, f"importer.source_site = {site!r}; expected the blog's https:// address, which archive IDs link to")
     ordered = sorted(raw_chapters, key=lambda e: e[0].number)
     chapters = tuple(
-        Chapter(slug=slug, part=part, seed_title=title, number=n, bibkey=bibkey, archive=archive)
+        Chapter(slug=slug, part=part, seed_title=title, number=n, bibkey=bibkey, archive=archive, site=site)
         for n, (part, slug, title, bibkey, archive) in enumerate(ordered, start=1)
     )
     checks = [(f"chapter {a}", [getattr(c, a) for c in chapters]) for a in ("slug", "seed_title", "bibkey")]

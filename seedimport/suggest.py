@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from .catalog import Catalog
 from .model import Article
@@ -33,6 +34,12 @@ def suggest_slug(article: Article, catalog: Catalog) -> str:
     return slug
 
 
+def bibkey_prefix(catalog: Catalog) -> str:
+    """The book's key convention: the blog's host name without dots (kexue.fm -> kexuefm-)."""
+    host = urlsplit(catalog.source_site).hostname or ""
+    return re.sub(r"[^a-z0-9]", "", host.lower().removeprefix("www.")) + "-" if host else ""
+
+
 def near_titles(article: Article, catalog: Catalog) -> list[str]:
     """Catalog titles that differ from the seed title only in width or spacing (（）vs ())."""
 
@@ -55,8 +62,8 @@ def missing_entry_message(article: Article, catalog: Catalog, catalog_name: str)
         f"slug = {json.dumps(slug)}",
         f"part = {json.dumps(default_part)}  # one of: {parts}",
         f"title = {json.dumps(article.title, ensure_ascii=False)}",
-        f"bibkey = {json.dumps('kexuefm-' + slug)}  # and add this entry to references.bib",
-        "# archive = 1234  # the kexue.fm archive ID, if known",
+        f"bibkey = {json.dumps(bibkey_prefix(catalog) + slug)}  # and add this entry to references.bib",
+        f"# archive = 1234  # the article's archive ID on {catalog.source_site or 'the blog'}, if known",
     ]
     near = near_titles(article, catalog)
     if near:

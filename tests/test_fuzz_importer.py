@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from helpers import ROOT
 from seedimport.__main__ import apply, drift, plan_import
 from seedimport.catalog import Chapter, load_catalog
+from seedimport.glossary import read_terms
 from seedimport.errors import SeedError
 from seedimport.model import MATH_KINDS
 from seedimport.parse import decode, parse_listing
@@ -34,6 +35,7 @@ RAW = SEED.read_bytes()
 REAL = decode(RAW, SEED)
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
 OVERRIDES = CATALOG.overrides.get(SEED.name, {})
+TERMS = read_terms(ROOT / "glossary.md")
 DATA = Path(__file__).parent / "data"
 POOL = REAL + [line for f in sorted(DATA.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()]
 FRAGMENTS = [
@@ -50,7 +52,7 @@ FUZZ = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 ASCII_PUNCTUATION_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|[!-/:-@\[-`{-~]")
-MATH_ROLE = re.compile(r"\{math\}(`+)(.*?)\1")
+MATH_ROLE = re.compile(r"\{(?:math|term)\}(`+)(.*?)\1")  # roles: math and glossary terms
 
 
 HEADS = [(REAL[i - 1], line) for i, line in enumerate(REAL) if i and line.startswith("By ")]
@@ -151,10 +153,11 @@ def test_parse_and_render_end_in_an_import_or_a_clean_error(raw):
                 check_tex(block.text, name, block.line)  # what reaches the book passed the guard
         chapter = Chapter(f"fuzz-{n}", part, article.title, n, f"key-{n}")
         card = render_card(article, chapter, CATALOG, name)
-        excerpt = render_excerpt(article, chapter, name)
+        excerpt = render_excerpt(article, chapter, name, TERMS)
         assert card.endswith("\n") and excerpt.endswith("\n")
         assert_escaped(excerpt)
-        assert render_excerpt(article, chapter, name) == excerpt, "deterministic"
+        assert render_excerpt(article, chapter, name, TERMS) == excerpt, "deterministic"
+        assert excerpt.count("{term}") <= len(TERMS), "each term linked once at most"
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -163,10 +166,11 @@ def tree(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
-    """The importer's part of the book (seeds/ and chapters/), copied once."""
+    """The importer's part of the book (seeds/, chapters/, the glossary), copied once."""
     root = tmp_path_factory.mktemp("fuzz-pristine")
     for folder in ("seeds", "chapters"):
         shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(ROOT / "glossary.md", root / "glossary.md")
     return root
 
 

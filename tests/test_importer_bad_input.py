@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -240,9 +241,7 @@ def imported(book: Path, raw: bytes) -> dict[str, str]:
 )
 def test_bom_and_line_ends_import_like_plain_utf8(book_copy, tmp_path, variant):
     plain_book = tmp_path / "plain"
-    plain_book.mkdir()
-    for folder in ("seeds", "chapters"):
-        subprocess.run(["cp", "-r", str(book_copy / folder), str(plain_book / folder)], check=True)
+    shutil.copytree(book_copy, plain_book, symlinks=True)
     plain = imported(plain_book, listing(*GOOD))
     assert set(plain) == {"chapters/_generated/bad-input-card.md", "chapters/_generated/bad-input-excerpt.md", "chapters/tooling/bad-input.md"}
     assert imported(book_copy, variant(listing(*GOOD))) == plain

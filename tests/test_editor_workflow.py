@@ -1,0 +1,265 @@
+"""The editor's workflow, and why running the importer is always safe.
+
+Adding an article (README, "Adding an article"): drop a listing into seeds/, run the importer,
+paste the [[chapters]] entry its error prints, run it again, add the bib entry, build.  A second
+listing written for this test (tests/data/second-listing.txt: a new author and date, headings, a
+quotation, a tagged and an untagged equation) goes through exactly that on a copy of the book,
+which is then built strictly.  The rest proves the importer's edits are safe: re-running changes
+nothing, a hand-written chapter is never written once it exists (not even one created a moment
+before the write), writes are atomic, output is deterministic, and nothing about the seed is
+hard-coded in the importer.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, article_text, page, sphinx_build
+from seedimport import __main__ as importer
+from seedimport.catalog import load_catalog
+from seedimport.parse import read_listing
+from seedimport.render import render_chapter_skeleton
+
+DATA = Path(__file__).parent / "data"
+SECOND = DATA / "second-listing.txt"
+SECOND_NAME = "100_second.txt"
+QUOTE_LINE = 8  # a one-sentence quotation: only an override can say so
+
+
+def run_importer(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "seedimport", "--root", str(root), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "node_modules" not in p.parts
+    }
+
+
+def pasted_entry(stderr: str) -> str:
+    """The [[chapters]] entry the importer's error offers, exactly as printed."""
+    lines = stderr.splitlines()
+    start = lines.index("[[chapters]]")
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+# -- adding an article ----------------------------------------------------------------------------
+
+
+def test_readme_explains_adding_an_article():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding an article", 1)[1].split("\n## ", 1)[0]
+    for step in ("seeds/", "chapters/book.toml", "[[chapters]]", "make import", "references.bib", "make livehtml", "_generated"):
+        assert step in section, step
+
+
+def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
+    book = book_copy
+    (book / "seeds" / SECOND_NAME).write_bytes(SECOND.read_bytes())
+    catalog_path = book / "chapters" / "book.toml"
+    catalog = load_catalog(catalog_path)
+
+    # 1. The importer refuses the unknown article, changes nothing, and prints the entry to add.
+    before = tree(book)
+    refused = run_importer(book)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(f"error: {(book / 'seeds' / SECOND_NAME).resolve()}:1: article '从SGD到Adam:步长的故事' (王小明, 2023-09-14) is not in chapters/book.toml")
+    assert tree(book) == before
+    snippet = pasted_entry(refused.stderr)
+    entry = tomllib.loads(snippet)["chapters"][0]
+    assert entry == {"slug": "sgd-adam", "part": catalog.parts[-1].slug, "title": "从SGD到Adam:步长的故事", "bibkey": "kexuefm-sgd-adam"}
+
+    # 2. Paste it (and the quotation's override), import: card, excerpt and skeleton appear.
+    with catalog_path.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n{snippet}\n[[overrides]]\nseed = \"{SECOND_NAME}\"\nline = {QUOTE_LINE}\nkind = \"quote\"\n")
+    imported = run_importer(book)
+    assert imported.returncode == 0, imported.stderr
+    part = catalog.parts[-1].slug
+    assert imported.stdout.splitlines() == [
+        "wrote chapters/_generated/sgd-adam-card.md",
+        "wrote chapters/_generated/sgd-adam-excerpt.md",
+        f"created chapters/{part}/sgd-adam.md (hand-written from now on)",
+    ]
+    chapter = load_catalog(catalog_path).chapter_for(entry["title"])
+    assert (book / f"{chapter.docname}.md").read_text(encoding="utf-8") == render_chapter_skeleton(chapter)
+
+    # 3. Running it again changes nothing.
+    settled = tree(book)
+    again = run_importer(book)
+    assert again.returncode == 0 and again.stdout == "" and tree(book) == settled
+
+    # 4. The bib entry, then a strict build: the chapter has its number and its equations theirs.
+    with (book / "references.bib").open("a", encoding="utf-8") as stream:
+        stream.write("\n@misc{kexuefm-sgd-adam,\n  author = {王小明},\n  title = {从SGD到Adam：步长的故事},\n  year = {2023},\n}\n")
+    html = tmp_path / "html"
+    sphinx_build("html", book, html)
+    n = chapter.number
+    assert n == len(catalog.chapters) + 1
+    soup = page(html, chapter.docname)
+    assert soup.select_one("article h1").get_text(" ", strip=True).startswith(f"{n}. 从SGD到Adam：步长的故事")
+    sections = [h.get_text(" ", strip=True).rstrip("#").strip() for h in soup.select("article h3")]
+    assert sections[:3] == [f"{n}.2.1. 前言", f"{n}.2.2. 学习率", f"{n}.2.3. 自适应方法"]
+    numbers = [e.get_text(strip=True).rstrip("#") for e in soup.select("article div.math .eqno")]
+    assert numbers == ["(1.3)", f"({n}.1)"]
+    quote = soup.select_one("article blockquote")
+    assert quote is not None and quote.get_text(strip=True) == "步长不是越小越好，而是要和曲率相配。"
+    card = soup.select_one(".chapter-card").get_text(" ", strip=True)
+    assert "王小明" in card and "2023-09-14" in card and "4321" in card
+    text = article_text(soup)
+    assert "太小则收敛很慢……" in text and "（比如Adam）" in text and "最近评论" not in text
+    nav = [a.get_text(" ", strip=True) for a in page(html, "index").select("nav.bd-links a")]
+    assert f"{n}. 从SGD到Adam：步长的故事" in nav
+
+
+def test_missing_entry_message_spots_a_retyped_title(book_copy):
+    """A title typed with restored punctuation is not the seed's: the message says so."""
+    (book_copy / "seeds" / SECOND_NAME).write_bytes(SECOND.read_bytes())
+    with (book_copy / "chapters" / "book.toml").open("a", encoding="utf-8") as stream:
+        stream.write('\n[[chapters]]\nslug = "sgd-adam"\npart = "tooling"\ntitle = "从SGD到Adam：步长的故事"\nbibkey = "k"\n')
+    result = run_importer(book_copy)
+    assert result.returncode == 1
+    assert "chapters/book.toml has '从SGD到Adam：步长的故事': the title must be the seed's, exactly as scraped." in result.stderr
+    assert 'slug = "sgd-adam-2"' in result.stderr, "the suggested slug is not one already taken"
+
+
+# -- edits are safe -------------------------------------------------------------------------------
+
+
+def test_rerunning_over_the_repository_changes_nothing(book_copy):
+    assert run_importer(ROOT, "--check").returncode == 0, "the committed generated files are the importer's output"
+    before = tree(book_copy)
+    for _ in range(2):
+        result = run_importer(book_copy)
+        assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    assert tree(book_copy) == before
+
+
+def test_an_existing_chapter_is_never_written(book_copy):
+    catalog = load_catalog(book_copy / "chapters" / "book.toml")
+    chapter = catalog.chapters[0]
+    mine = book_copy / f"{chapter.docname}.md"
+    mine.write_text("编者正在写的内容，不是导入器的。\n", encoding="utf-8")
+    (book_copy / "chapters" / "_generated" / f"{chapter.slug}-card.md").unlink()
+    result = run_importer(book_copy)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [f"wrote chapters/_generated/{chapter.slug}-card.md"]
+    assert mine.read_text(encoding="utf-8") == "编者正在写的内容，不是导入器的。\n"
+
+
+def test_a_chapter_created_after_planning_is_not_overwritten(book_copy):
+    """The editor saves a new chapter between the importer's plan and its write: it survives."""
+    catalog = load_catalog(book_copy / "chapters" / "book.toml")
+    chapter = catalog.chapters[-1]
+    path = book_copy / f"{chapter.docname}.md"
+    path.unlink()
+    plan = importer.plan_import(book_copy)
+    assert path in plan.skeletons
+    path.write_text("刚刚保存的章节。\n", encoding="utf-8")
+    assert importer.apply(book_copy, plan) == []
+    assert path.read_text(encoding="utf-8") == "刚刚保存的章节。\n"
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.name.startswith(".") and p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("failure", ["replace", "write"])
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(book_copy, monkeypatch, capsys, failure):
+    catalog = load_catalog(book_copy / "chapters" / "book.toml")
+    target = book_copy / "chapters" / "_generated" / f"{catalog.chapters[1].slug}-excerpt.md"
+    target.write_text("旧内容\n", encoding="utf-8")
+    before = tree(book_copy)
+    if failure == "replace":
+        def broken_replace(src, dst):
+            raise OSError(28, "No space left on device", str(dst))
+        monkeypatch.setattr(importer.os, "replace", broken_replace)
+    else:
+        real_fdopen = os.fdopen
+
+        class HalfWriter:
+            def __init__(self, stream):
+                self.stream = stream
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.stream.close()
+
+            def write(self, text):
+                self.stream.write(text[: len(text) // 2])
+                self.stream.flush()
+                raise OSError(5, "Input/output error", str(target))
+
+        monkeypatch.setattr(importer.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
+    assert importer.main(["--root", str(book_copy)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and ":0: " in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "旧内容\n", "the old file is whole"
+    assert leftovers(book_copy) == [], "a temporary file was left"
+    assert tree(book_copy) == before
+
+
+def test_output_is_deterministic_and_free_of_paths(book_copy):
+    here = importer.plan_import(ROOT)
+    there = importer.plan_import(book_copy)
+    relative = lambda plan, root: {str(p.relative_to(root)): t for p, t in {**plan.generated, **plan.skeletons}.items()}
+    assert relative(here, ROOT) == relative(there, book_copy) == relative(importer.plan_import(ROOT), ROOT)
+    for text in here.generated.values():
+        assert str(ROOT) not in text and str(book_copy) not in text
+
+
+def seed_facts() -> set[str]:
+    """What the seed says that the importer's code must not: titles, headings, authors, dates."""
+    catalog = load_catalog(ROOT / "chapters" / "book.toml")
+    facts: set[str] = set()
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        facts.add(seed.stem)
+        articles, _ = read_listing(seed, catalog.overrides.get(seed.name), catalog.chrome_lines)
+        for article in articles:
+            facts |= {article.title, article.author, article.date.isoformat(), str(article.readers)}
+            facts |= {b.text for b in article.blocks if b.kind.value == "heading"}
+    return facts
+
+
+def test_nothing_about_the_seed_is_hard_coded_in_the_importer():
+    facts = seed_facts()
+    catalog = load_catalog(ROOT / "chapters" / "book.toml")
+    override_lines = {n for lines in catalog.overrides.values() for n in lines}
+    for module in sorted((ROOT / "seedimport").glob("*.py")):
+        source = module.read_text(encoding="utf-8")
+        for fact in facts:
+            assert fact not in source, f"{module.name} holds {fact!r} from the seed"
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and type(node.value) is int:
+                assert node.value not in override_lines, f"{module.name}:{node.lineno}: seed line number {node.value}"
+        assert not re.search(r"\b(?:19|20)\d\d-\d\d-\d\d\b", source), f"{module.name} holds a date"
+
+
+def test_glossary_terms_link_at_their_first_use_in_prose_only():
+    from seedimport.catalog import Chapter, Part
+    from seedimport.parse import parse_listing
+    from seedimport.render import render_excerpt
+
+    lines = ["标题", "By 某人 | 2020-01-01 | 1位读者 | 引用信息熵", "平均字信息熵与信息熵不同,信息熵$\\text{信息熵}$。", "再说信息熵。"]
+    articles, _ = parse_listing(lines, "x.txt")
+    chapter = Chapter("t", Part("p", 1), "标题", 1, "k")
+    excerpt = render_excerpt(articles[0], chapter, "x.txt", ("平均字信息熵", "信息熵"))
+    body = excerpt.split("```\n", 1)[1]
+    assert "### 信息熵" in body, "headings are not linked"
+    assert "{term}`平均字信息熵`与{term}`信息熵`不同，信息熵{math}`\\text{信息熵}`。" in body
+    assert "再说信息熵。" in body, "a term links once"
