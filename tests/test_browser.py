@@ -333,9 +333,15 @@ def test_theme_toggle_switches_and_persists_across_pages(context_factory, server
 
 
 def test_auto_mode_follows_the_system_setting(context_factory, server):
-    page = context_factory(color_scheme="dark").new_page()
+    context = context_factory(color_scheme="dark")
+    context.add_init_script(FIRST_VISIT)
+    page = context.new_page()
     page.goto(f"{server}/index.html", wait_until="networkidle")
     assert page.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") == ["auto", "dark"]
+    # ... from the head of the page on, before the theme's own script (here withheld) runs
+    page.route("**/pydata-sphinx-theme.js*", lambda route: route.abort())
+    page.goto(f"{server}/{VAE}.html", wait_until="domcontentloaded")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
