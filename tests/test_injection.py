@@ -122,7 +122,7 @@ def test_payload_is_visible_as_literal_text(injected, line, text):
     assert squash(restored_text(text)) in visible
 
 
-RAW_MARKUP = ["<script>window", "<script>alert", "<img src=x", "<svg onload", "<iframe", "<object", "<b onmouseover", "<b onclick", '<a href="javascript', "<style>body"]
+RAW_MARKUP = ["<script>window", "<script>alert", "<div onclick", "<img src=x", "<svg onload", "<iframe", "<object", "<b onmouseover", "<b onclick", '<a href="javascript', "<style>body"]
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"}
 
 
