@@ -81,6 +81,12 @@ def write_atomically(path: Path, text: str, *, replace: bool = True) -> bool:
             os.link(temporary, path)
         except FileExistsError:
             return False
+        except OSError:  # a file system without hard links: an exclusive create is no-clobber too
+            try:
+                with open(path, "x", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
+            except FileExistsError:
+                return False
         return True
     finally:
         Path(temporary).unlink(missing_ok=True)

@@ -263,3 +263,19 @@ def test_glossary_terms_link_at_their_first_use_in_prose_only():
     assert "### 信息熵" in body, "headings are not linked"
     assert "{term}`平均字信息熵`与{term}`信息熵`不同，信息熵{math}`\\text{信息熵}`。" in body
     assert "再说信息熵。" in body, "a term links once"
+
+
+def test_skeletons_are_created_without_hard_links_too(book_copy, monkeypatch):
+    """Where the file system has no hard links, the chapter is still created once, never replaced."""
+    chapter = load_catalog(book_copy / "chapters" / "book.toml").chapters[0]
+    path = book_copy / f"{chapter.docname}.md"
+    path.unlink()
+
+    def no_links(src, dst):
+        raise OSError(1, "Operation not permitted", str(dst))
+
+    monkeypatch.setattr(importer.os, "link", no_links)
+    assert importer.write_atomically(path, "骨架\n", replace=False) is True
+    assert importer.write_atomically(path, "另一个骨架\n", replace=False) is False
+    assert path.read_text(encoding="utf-8") == "骨架\n"
+    assert leftovers(book_copy) == []
