@@ -202,3 +202,55 @@ def test_apply_on_a_copy_never_touches_a_written_chapter(pristine, raw, drop_cha
             assert (root / f"{drop_chapter.docname}.md").read_text(encoding="utf-8") == render_chapter_skeleton(drop_chapter)
         assert drift(root, plan) == []
         assert apply(root, plan_import(root)) == [], "a second run changes nothing"
+
+
+CATALOG_LINES = (ROOT / "chapters" / "book.toml").read_text(encoding="utf-8").splitlines()
+TOML_FRAGMENTS = [
+    "[[chapters]]", "[[parts]]", "[[overrides]]", "[importer]", "[chapters]", "chapters = 1", "parts = [1, 2]",
+    'slug = "x"', 'slug = 1', 'part = "nowhere"', 'title = ""', 'bibkey = "a b"', "archive = 0", 'archive = "1"',
+    "archive = true", "line = -1", 'kind = "title"', 'kind = "nonsense"', 'seed = 3', "chrome_lines = 1",
+    'source_site = "http://x"', "source_name = []", "=", '"', "[", "]]", "\\", "\x00",
+]
+
+
+@st.composite
+def catalogs(draw) -> bytes:
+    lines = list(CATALOG_LINES)
+    for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "cut"]))
+        i = draw(st.integers(0, len(lines) - 1))
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "insert":
+            lines.insert(i, draw(st.sampled_from(TOML_FRAGMENTS)))
+        else:
+            lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
+    raw = "\n".join(lines).encode("utf-8")
+    if draw(st.integers(0, 9)) == 0:
+        raw = raw[: draw(st.integers(0, len(raw)))] + draw(st.sampled_from(BAD_BYTES))
+    return raw
+
+
+@settings(max_examples=500, **FUZZ)
+@given(raw=catalogs())
+def test_edited_book_toml_loads_or_fails_cleanly(pristine, raw):
+    """The editor's side of the data: a mangled book.toml is read or refused, never a crash."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-toml-") as work:
+        path = Path(work) / "book.toml"
+        path.write_bytes(raw)
+        try:
+            catalog = load_catalog(path)
+        except SeedError as err:
+            assert_clean_error(err, str(path))
+            event("refused")
+            return
+        event("loaded")
+        assert [c.number for c in catalog.chapters] == list(range(1, len(catalog.chapters) + 1))
+        for chapter in catalog.chapters:
+            assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", chapter.slug) and chapter.part in catalog.parts
+            assert chapter.url is None or chapter.url.startswith("https://")
