@@ -7,7 +7,8 @@ For every HTML page:
   or else the page's first paragraph of prose, as plain text (citation marks dropped, TeX reduced
   to its symbols), cut at a sentence end near :data:`DESCRIPTION_LIMIT` characters.
 - a part page that is only a table of contents is described by its title and its chapters.
-- pages without a document (search, index, 404) get a title and description of their own.
+- pages without a document (search, index, 404) get a title and description of their own; the
+  404 page gets the book's address (``html_baseurl``) for its ``<base>`` when one is configured.
 
 After the build it writes ``robots.txt`` (everything may be crawled), so that crawlers and
 Lighthouse find one instead of a 404.
@@ -117,6 +118,8 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
     if pagename in GENERATED_PAGES:
         title, description = GENERATED_PAGES[pagename]
         context["title"] = title
+        if app.config.html_baseurl:  # the 404 page's <base> (_templates/404.html)
+            context["book_site_root"] = app.config.html_baseurl.rstrip("/") + "/"
     else:
         title = re.sub(r"<[^>]+>", "", context.get("title") or "")
         if doctree is not None:

@@ -8,14 +8,17 @@ light and dark) are written to _build/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
+import threading
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, sphinx_build
 
 pytestmark = pytest.mark.browser
 
@@ -433,6 +436,49 @@ def test_prev_next_links_work_by_keyboard(context_factory, server, viewport):
         page.focus("a.right-next")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/losses/index\.html"))
+
+
+def test_404_page_works_at_any_depth(browser, tmp_path):
+    """A server shows 404.html for every missing address: with the book's address configured
+    (html_baseurl), its styles, scripts and links work however deep the missing address is."""
+    site = tmp_path / "site"
+    book = site / "book"
+
+    class NotFound(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def send_error(self, code, message=None, explain=None):
+            if code != 404:
+                return super().send_error(code, message, explain)
+            body = (book / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(NotFound, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        sphinx_build("html", ROOT, book, "-D", f"html_baseurl={base}/book/")
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        watch = Watch(page, base)
+        missing = f"{base}/book/chapters/losses/no-such-chapter.html"
+        response = page.goto(missing, wait_until="networkidle")
+        assert response.status == 404
+        assert page.title().startswith("页面未找到")
+        assert [f for f in watch.failed if missing not in f] == []
+        assert not [m for m in watch.console if "404" not in m]
+        assert page.evaluate("getComputedStyle(document.querySelector('article h1')).fontFamily") != "Times New Roman"
+        assert page.locator("button.primary-toggle:visible").count() == 1  # the theme's layout, styled
+        page.get_by_text("回到封面和目录").click()
+        page.wait_for_url(f"{base}/book/index.html")
+        context.close()
+    finally:
+        httpd.shutdown()
 
 
 def test_download_button_stays_hidden(context_factory, server):
