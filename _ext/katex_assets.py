@@ -6,12 +6,17 @@ They come from the npm package pinned in package-lock.json (``npm ci``).
 
 Also: sphinxcontrib-katex connects to its render server as soon as the server's socket file
 exists, which node creates a moment before it listens; on a loaded machine the connection is
-refused and the build fails.  :func:`start_server_process` waits for the server to accept.
+refused and the build fails.  :func:`start_server_process` waits for the server to accept,
+and ties the server's life to the Sphinx process that started it: parallel (``-j``) workers
+exit without running atexit handlers, which left render servers holding the build's output
+pipes open.
 """
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -44,10 +49,23 @@ def check_assets(app: Sphinx) -> None:
         raise ExtensionError(f"KaTeX assets not found in {katex_dist(app)}: run `npm ci` (make html does)")
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the process that started us dies (Linux)."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_server_process(cls, rundir: Path, timeout: float):
     """sphinxcontrib-katex's server start, retrying the connection until the server listens."""
     socket_path = rundir / "katex.sock"
-    process = subprocess.Popen(cls.build_command(socket=socket_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=rundir)
+    process = subprocess.Popen(
+        cls.build_command(socket=socket_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=rundir,
+        preexec_fn=_die_with_parent,
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if socket_path.is_socket():
