@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .decode import decode
 from .errors import SeedError
 from .inline import split_inline
 from .model import MATH_KINDS, Article, Block, Kind
 from .texguard import check_tex
 
-MAX_FILE_BYTES = 10_000_000
-MAX_LINE_CHARS = 20_000
 MAX_HEADING_CHARS = 20
 BYLINE_RE = re.compile(
     r"^By (?P<author>[^|]+?) \| (?P<date>[^|]+?) \| (?P<readers>[^|]+?)位读者 \| 引用(?P<rest>.*)$"
@@ -33,50 +31,12 @@ TAG_TEXT_RE = re.compile(r"[0-9A-Za-z.\-]+")
 # A heading is short and has no sentence punctuation anywhere in it.
 SENTENCE_PUNCT = set("。，,：:；;！!？?…、")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Characters that are not text: controls (C0, DEL, C1; a tab is text), line and paragraph
-# separators (other tools split lines at them), bidirectional overrides (they reorder what the
-# reader sees) and a byte order mark inside the text.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
-
-
-def _not_text(char: str) -> bool:
-    if char == "\t":
-        return False
-    return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in BIDI_CONTROLS
-
-
 @dataclass(frozen=True)
 class LineKind:
     """The kind of one physical line, as the oracle names it (``byline+paragraph`` ...)."""
 
     line: int
     kind: str
-
-
-def decode(raw: bytes, path: Path | str) -> list[str]:
-    """Bytes of a listing to its lines: UTF-8 (a BOM is dropped), CRLF or LF line ends."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise SeedError(path, 0, f"file of {len(raw)} bytes; expected a listing of at most {MAX_FILE_BYTES}")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise SeedError(path, line, f"expected UTF-8 text, found byte 0x{raw[err.start]:02x}") from None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise SeedError(path, number, f"line of {len(line)} characters; expected at most {MAX_LINE_CHARS}")
-        column = next((i for i, char in enumerate(line) if _not_text(char)), None)
-        if column is not None:
-            name = unicodedata.name(line[column], "control character")
-            raise SeedError(
-                path, number, f"{name.lower()} U+{ord(line[column]):04X} at column {column + 1}; expected text"
-            )
-    return lines
 
 
 def looks_like_byline(line: str) -> bool:
