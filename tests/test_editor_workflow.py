@@ -279,3 +279,28 @@ def test_skeletons_are_created_without_hard_links_too(book_copy, monkeypatch):
     assert importer.write_atomically(path, "另一个骨架\n", replace=False) is False
     assert path.read_text(encoding="utf-8") == "骨架\n"
     assert leftovers(book_copy) == []
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("从SGD到Adam:步长的故事", "sgd-adam"),
+        ("再谈变分推断", "zai-tan-bian-fen"),
+        ('引号"与\\反斜杠', "yin-hao-yu-fan"),
+        ("かな", "article-20230914"),
+        *[(" ".join(c.slug.split("-")) + "的新文章", f"{c.slug}-2") for c in load_catalog(ROOT / "chapters" / "book.toml").chapters[:2]],
+    ],
+)
+def test_the_suggested_entry_is_valid_toml_with_a_free_slug(title, slug):
+    import datetime as dt
+
+    from seedimport.model import Article
+    from seedimport.suggest import missing_entry_message
+
+    catalog = load_catalog(ROOT / "chapters" / "book.toml")
+    article = Article(title=title, author="某人", date=dt.date(2023, 9, 14), readers=1, title_line=1)
+    message = missing_entry_message(article, catalog, "chapters/book.toml")
+    entry = tomllib.loads(pasted_entry(message))["chapters"][0]
+    assert entry["title"] == title and entry["slug"] == slug
+    assert entry["slug"] not in {c.slug for c in catalog.chapters}
+    assert entry["part"] in {p.slug for p in catalog.parts}
