@@ -1,10 +1,18 @@
 """Sphinx configuration of the book: one source, an HTML book and a LaTeX PDF."""
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parent.resolve()
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
+
+# Reproducible output: figures and the PDF's date come from the last commit, not the clock.
+if "SOURCE_DATE_EPOCH" not in os.environ:
+    _commit = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    if _commit.returncode == 0 and _commit.stdout.strip():
+        os.environ["SOURCE_DATE_EPOCH"] = _commit.stdout.strip()
 
 # -- The book ------------------------------------------------------------------------------------
 project = "科学空间选读：机器学习八篇注解"
