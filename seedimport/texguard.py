@@ -56,22 +56,59 @@ def tokens(tex: str) -> Iterator[tuple[int, str, bool]]:
             yield match.start(), match.group(2), False
 
 
+TEXT_COMMANDS = frozenset({"text", "textrm", "textbf", "textit"})
+
+
 def check_tex(tex: str, path: Path | str, line: int) -> None:
-    """Raise :class:`SeedError` unless ``tex`` uses only allowed commands and balanced braces."""
+    """Raise :class:`SeedError` unless ``tex`` uses only allowed commands and is well formed:
+    balanced braces, environments closed in order, ``&`` only inside an environment, no ``_`` or
+    ``^`` in text (LaTeX stops on them, KaTeX shows an error)."""
     if "^^" in tex:
         raise SeedError(path, line, "TeX '^^' character escape in math; expected plain TeX")
     depth = 0
-    for position, text, control in tokens(tex):
+    environments: list[str] = []
+    text_group: int | None = None  # the brace depth of an open \text{...} argument
+    text_argument_next = False
+    for position, token, control in tokens(tex):
         if control:
-            _check_command(tex, position, text, path, line)
-        elif text in SPECIALS:
-            raise SeedError(path, line, SPECIALS[text])
-        elif text in "{}":
-            depth += 1 if text == "{" else -1
+            _check_command(tex, position, token, path, line)
+            if token in ("begin", "end"):
+                _environment(tex, position, token, environments, path, line)
+            text_argument_next = token in TEXT_COMMANDS
+            continue
+        if token in SPECIALS:
+            raise SeedError(path, line, SPECIALS[token])
+        if token == "{":
+            depth += 1
+            if text_argument_next and text_group is None:
+                text_group = depth
+        elif token == "}":
+            if text_group == depth:
+                text_group = None
+            depth -= 1
             if depth < 0:
                 break
+        elif token in "_^" and text_group is not None:
+            hint = ", or \\_ for an underscore" if token == "_" else ""
+            raise SeedError(path, line, f"'{token}' inside \\text{{...}}; expected it outside the text{hint}")
+        elif token == "&" and not environments:
+            raise SeedError(path, line, "'&' outside an aligned/matrix/cases/array environment; expected \\& for an ampersand")
+        if not token.isspace():
+            text_argument_next = False
     if depth != 0:
         raise SeedError(path, line, "unbalanced braces in math; expected every '{' closed by '}'")
+    if environments:
+        raise SeedError(path, line, f"\\begin{{{environments[-1]}}} is never closed; expected \\end{{{environments[-1]}}}")
+
+
+def _environment(tex: str, position: int, token: str, open_environments: list[str], path: Path | str, line: int) -> None:
+    match = ENVIRONMENT_RE.match(tex, position + 1 + len(token))
+    assert match is not None  # _check_command has refused a \begin or \end without a name
+    name = match.group(1)
+    if token == "begin":
+        open_environments.append(name)
+    elif not open_environments or open_environments.pop() != name:
+        raise SeedError(path, line, f"\\end{{{name}}} without a matching \\begin{{{name}}}; expected environments closed in order")
 
 
 def _check_command(tex: str, position: int, name: str, path: Path | str, line: int) -> None:

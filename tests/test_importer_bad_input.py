@@ -129,6 +129,10 @@ SEED_CASES = [
     ("same-tag-twice", listing(*GOOD, "$$z=1\\tag{1.1}$$"), 7, "equation tag (1.1) used twice in one article (first at line 5)"),
     ("tags-sharing-an-id", listing(*GOOD, "$$z=1\\tag{1-1}$$"), 7, "equation tag (1-1) used twice"),
     ("unbalanced-braces", with_line(5, "$$\\frac{a}{b$$"), 5, "unbalanced braces in math"),
+    ("ampersand-outside-environment", with_line(5, "$$y=a & b$$"), 5, "'&' outside an aligned/matrix/cases/array environment; expected \\& for an ampersand"),
+    ("underscore-in-text", with_line(4, "公式$\\text{a_b}$,结束。"), 4, "'_' inside \\text{...}; expected it outside the text, or \\_ for an underscore"),
+    ("environments-crossed", with_line(5, "$$\\begin{aligned}a\\end{cases}$$"), 5, "\\end{cases} without a matching \\begin{cases}"),
+    ("environment-never-closed", with_line(5, "$$\\begin{cases}a$$"), 5, "\\begin{cases} is never closed; expected \\end{cases}"),
     ("no-body-at-end", listing(*GOOD[:1], "By 李明 | 2020-05-17 | 1234位读者 | 引用"), 1, "has no body; expected text after its byline"),
     (
         "no-body-before-next",
