@@ -60,6 +60,8 @@ class Catalog:
 # A pattern and how an error message describes it.
 SLUG = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), "lowercase letters and digits in words joined by '-' (like my-article)")
 BIBKEY = (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*"), "a references.bib key: letters, digits, '_', '.', ':', '-'")
+# The blog's address, which archive IDs are appended to (it becomes a link on every card).
+SITE_RE = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%/-]*)?")
 # Kinds an override may give a line: the ones no rule can tell apart (never math or a title).
 OVERRIDE_KINDS = frozenset({Kind.QUOTE, Kind.HEADING, Kind.PARAGRAPH, Kind.LINK_TITLE})
 
@@ -126,7 +128,7 @@ def load_catalog(path: Path) -> Catalog:
         archive = chapter_tables.field(entry, line, "archive", int, required=False)
         raw_chapters.append((by_slug[part], slug, title, bibkey, archive))
     site = importer.get("source_site", "")
-    if any(entry[4] for entry in raw_chapters) and not (isinstance(site, str) and site.startswith("https://")):
+    if any(entry[4] for entry in raw_chapters) and not (isinstance(site, str) and SITE_RE.fullmatch(site)):
         raise SeedError(path, 0, f"importer.source_site = {site!r}; expected the blog's https:// address, which archive IDs link to")
     ordered = sorted(raw_chapters, key=lambda e: e[0].number)
     chapters = tuple(

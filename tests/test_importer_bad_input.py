@@ -210,6 +210,14 @@ def test_bad_book_toml_entry_is_refused_and_changes_nothing(book_copy, name, ent
         assert header.strip().startswith("[["), f"line {line} should be the entry's header, not {header!r}"
 
 
+def test_source_site_with_markup_is_refused(book_copy):
+    catalog = book_copy / "chapters" / "book.toml"
+    text = catalog.read_text(encoding="utf-8")
+    site = re.search(r'^source_site = "([^"]*)"', text, re.MULTILINE).group(1)
+    catalog.write_text(text.replace(f'"{site}"', f'"{site}> <script>alert(1)</script>"', 1), encoding="utf-8")
+    assert_refused(book_copy, catalog.resolve(), 0, "importer.source_site = ")
+
+
 def test_book_toml_not_utf8_is_refused(book_copy):
     catalog = book_copy / "chapters" / "book.toml"
     catalog.write_bytes(catalog.read_bytes() + "# 注释".encode("gbk"))
