@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import string
-
 from collections.abc import Sequence
 
 from .catalog import Catalog, Chapter
