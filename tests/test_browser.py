@@ -55,6 +55,11 @@ PAGE_FACTS = r"""() => {
     unscrollable: [...article.querySelectorAll("div.math, .katex-display, .table-wrapper, table, pre")]
       .filter((e) => e.scrollWidth > e.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
       .map((e) => e.tagName + "." + e.className),
+    // an equation number beside its equation, never over it
+    numberOverlaps: [...article.querySelectorAll("div.math")].filter((m) => {
+      const number = m.querySelector(":scope > .eqno"), display = m.querySelector(":scope > .katex-display");
+      return number && display && number.getBoundingClientRect().left < display.getBoundingClientRect().right - 1;
+    }).map((m) => m.id),
   };
 }""" % json.dumps(RAW_TEX)
 
@@ -203,6 +208,13 @@ def test_a_too_wide_equation_scrolls_by_itself_and_takes_the_focus(context_facto
     box = page.evaluate(f"""() => {{ const b = document.querySelector('{scroller}');
         return [b.scrollWidth > b.clientWidth, getComputedStyle(b).overflowX, document.scrollingElement.scrollWidth, innerWidth]; }}""")
     assert box[0] and box[1] == "auto" and box[2] <= box[3], box
+    focusable_hidden = page.evaluate("document.querySelectorAll('[aria-hidden=true] [tabindex], [aria-hidden=true][tabindex]').length")
+    assert focusable_hidden == 0
+
+
+@pytest.mark.parametrize("visits", ["desktop_visits", "phone_visits"])
+def test_equation_numbers_do_not_cover_equations(visits, request):
+    assert not {name: r["numberOverlaps"] for name, r in request.getfixturevalue(visits).items() if r["numberOverlaps"]}
 
 
 def test_body_text_is_readable_without_zoom_on_a_phone(phone_visits):
