@@ -10,6 +10,9 @@ refused and the build fails.  :func:`start_server_process` waits for the server 
 and ties the server's life to the Sphinx process that started it: parallel (``-j``) workers
 exit without running atexit handlers, which left render servers holding the build's output
 pipes open.
+
+And: KaTeX's prerender shows a formula it cannot parse as red text and says nothing, so a broken
+formula would pass a strict build.  :func:`render_latex` turns that into a Sphinx warning.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib import katex
 from sphinxcontrib.katex import KaTeXServer
@@ -47,6 +51,19 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
 def check_assets(app: Sphinx) -> None:
     if app.builder.format == "html" and not (katex_dist(app) / "katex.min.css").is_file():
         raise ExtensionError(f"KaTeX assets not found in {katex_dist(app)}: run `npm ci` (make html does)")
+
+
+logger = logging.getLogger(__name__)
+_render_latex = katex.render_latex
+
+
+def render_latex(latex: str, options: dict | None = None) -> str:
+    """KaTeX's rendering, with a parse error reported as a warning (fatal under -W)."""
+    try:
+        return _render_latex(latex, {**(options or {}), "throwOnError": True})
+    except katex.KaTeXError as err:
+        logger.warning("KaTeX cannot render %r: %s", latex, err, type="katex", subtype="parse")
+        return _render_latex(latex, options)
 
 
 def _die_with_parent() -> None:
@@ -82,6 +99,7 @@ def start_server_process(cls, rundir: Path, timeout: float):
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     KaTeXServer.start_server_process = classmethod(start_server_process)
+    katex.render_latex = render_latex
     katex.STARTUP_TIMEOUT = 30.0  # node starts slowly on a loaded 2-core machine (5 s by default)
     app.connect("builder-inited", check_assets)
     app.connect("build-finished", copy_assets)

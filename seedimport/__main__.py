@@ -16,14 +16,12 @@ from pathlib import Path
 
 from .catalog import Catalog, load_catalog
 from .errors import SeedError, shown
-from .glossary import read_terms
 from .parse import read_listing
 from .render import render_card, render_chapter_skeleton, render_excerpt
 from .suggest import missing_entry_message
 
 CATALOG = Path("chapters/book.toml")
 GENERATED = Path("chapters/_generated")
-GLOSSARY = Path("glossary.md")
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,6 @@ class Plan:
 def plan_import(root: Path) -> Plan:
     """Parse every seed and render every file, writing nothing."""
     catalog: Catalog = load_catalog(root / CATALOG)
-    terms = read_terms(root / GLOSSARY)
     generated: dict[Path, str] = {}
     skeletons: dict[Path, str] = {}
     imported: set[str] = set()
@@ -53,7 +50,7 @@ def plan_import(root: Path) -> Plan:
                 raise SeedError(seed, article.title_line, f"article {article.title!r} appears in two listings; expected once")
             imported.add(chapter.slug)
             generated[root / GENERATED / f"{chapter.slug}-card.md"] = render_card(article, chapter, catalog, seed.name)
-            generated[root / GENERATED / f"{chapter.slug}-excerpt.md"] = render_excerpt(article, chapter, seed.name, terms)
+            generated[root / GENERATED / f"{chapter.slug}-excerpt.md"] = render_excerpt(article, chapter, seed.name)
             skeletons[root / f"{chapter.docname}.md"] = render_chapter_skeleton(chapter)
     missing = [c.slug for c in catalog.chapters if c.slug not in imported]
     if missing:

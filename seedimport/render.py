@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
 
 from .catalog import Catalog, Chapter
-from .glossary import TermLinker
 from .inline import INLINE_MATH_RE, split_inline
 from .model import Article, Block, Kind, MATH_KINDS
 from .punctuation import is_chinese, restore
@@ -49,16 +47,10 @@ def restored_text(text: str) -> str:
     return "".join(value if kind == "text" else f"${value}$" for kind, value in restored_prose(text))
 
 
-def prose(text: str, linker: TermLinker | None = None) -> str:
-    """Seed prose as MyST: text escaped, math as math roles, glossary terms (if any) as term roles."""
-    out: list[str] = []
-    for kind, value in restored_prose(text):
-        if kind == "math":
-            out.append(inline_math(value))
-            continue
-        for part, piece in linker.split(value) if linker else [("text", value)]:
-            out.append(f"{{term}}`{piece}`" if part == "term" else escape(piece))
-    return "".join(out)
+def prose(text: str) -> str:
+    """Seed prose as MyST: text escaped, math as math roles.  (Glossary links and citations go in
+    our text around the excerpt, never into it: the design keeps the excerpt the author's.)"""
+    return "".join(inline_math(value) if kind == "math" else escape(value) for kind, value in restored_prose(text))
 
 
 def equation_label(chapter: Chapter, block: Block, untagged_index: int) -> str:
@@ -104,9 +96,8 @@ def chapter_label(chapter: Chapter) -> str:
     return f"chapter-{chapter.slug}"
 
 
-def render_excerpt(article: Article, chapter: Chapter, seed_name: str, terms: Sequence[str] = ()) -> str:
-    """The 原文 section: the seed excerpt, complete and in order; ``terms`` link at first use."""
-    linker = TermLinker(terms)
+def render_excerpt(article: Article, chapter: Chapter, seed_name: str) -> str:
+    """The 原文 section: the seed excerpt, complete and in order."""
     first, last = article.title_line, article.blocks[-1].line
     link = f"全文见<{chapter.url}>。" if chapter.url else "全文链接未知，故不附链接。"
     out = [
@@ -122,13 +113,13 @@ def render_excerpt(article: Article, chapter: Chapter, seed_name: str, terms: Se
         if block.kind is Kind.HEADING:
             out.append(f"### {prose(block.text)}\n")
         elif block.kind is Kind.QUOTE:
-            out.append(f"> {prose(block.text, linker)}\n")
+            out.append(f"> {prose(block.text)}\n")
         elif block.kind in MATH_KINDS:
             if block.tag is None:
                 untagged += 1
             out.append(_math(chapter, block, untagged))
         else:  # paragraph, link title
-            out.append(f"{prose(block.text, linker)}\n")
+            out.append(f"{prose(block.text)}\n")
     return "\n".join(out)
 
 

@@ -250,21 +250,6 @@ def test_nothing_about_the_seed_is_hard_coded_in_the_importer():
         assert not re.search(r"\b(?:19|20)\d\d-\d\d-\d\d\b", source), f"{module.name} holds a date"
 
 
-def test_glossary_terms_link_at_their_first_use_in_prose_only():
-    from seedimport.catalog import Chapter, Part
-    from seedimport.parse import parse_listing
-    from seedimport.render import render_excerpt
-
-    lines = ["标题", "By 某人 | 2020-01-01 | 1位读者 | 引用信息熵", "平均字信息熵与信息熵不同,信息熵$\\text{信息熵}$。", "再说信息熵。"]
-    articles, _ = parse_listing(lines, "x.txt")
-    chapter = Chapter("t", Part("p", 1), "标题", 1, "k")
-    excerpt = render_excerpt(articles[0], chapter, "x.txt", ("平均字信息熵", "信息熵"))
-    body = excerpt.split("```\n", 1)[1]
-    assert "### 信息熵" in body, "headings are not linked"
-    assert "{term}`平均字信息熵`与{term}`信息熵`不同，信息熵{math}`\\text{信息熵}`。" in body
-    assert "再说信息熵。" in body, "a term links once"
-
-
 def test_skeletons_are_created_without_hard_links_too(book_copy, monkeypatch):
     """Where the file system has no hard links, the chapter is still created once, never replaced."""
     chapter = load_catalog(book_copy / "chapters" / "book.toml").chapters[0]

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from helpers import ROOT
 from seedimport.__main__ import apply, drift, plan_import
 from seedimport.catalog import Chapter, load_catalog
-from seedimport.glossary import read_terms
 from seedimport.errors import SeedError
 from seedimport.model import MATH_KINDS
 from seedimport.parse import decode, parse_listing
@@ -35,7 +34,6 @@ RAW = SEED.read_bytes()
 REAL = decode(RAW, SEED)
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
 OVERRIDES = CATALOG.overrides.get(SEED.name, {})
-TERMS = read_terms(ROOT / "glossary.md")
 DATA = Path(__file__).parent / "data"
 POOL = REAL + [line for f in sorted(DATA.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()]
 FRAGMENTS = [
@@ -153,11 +151,11 @@ def test_parse_and_render_end_in_an_import_or_a_clean_error(raw):
                 check_tex(block.text, name, block.line)  # what reaches the book passed the guard
         chapter = Chapter(f"fuzz-{n}", part, article.title, n, f"key-{n}")
         card = render_card(article, chapter, CATALOG, name)
-        excerpt = render_excerpt(article, chapter, name, TERMS)
+        excerpt = render_excerpt(article, chapter, name)
         assert card.endswith("\n") and excerpt.endswith("\n")
         assert_escaped(excerpt)
-        assert render_excerpt(article, chapter, name, TERMS) == excerpt, "deterministic"
-        assert excerpt.count("{term}") <= len(TERMS), "each term linked once at most"
+        assert render_excerpt(article, chapter, name) == excerpt, "deterministic"
+        assert "{term}" not in excerpt, "the excerpt links nothing: links are our text"
 
 
 def tree(root: Path) -> dict[str, str]:

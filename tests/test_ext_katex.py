@@ -1,0 +1,47 @@
+"""The KaTeX extension's behaviour, each proved on a tiny Sphinx project (sphinx.testing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import ROOT
+
+CONF = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "_ext")!r})
+extensions = ["myst_parser", "sphinxcontrib.katex", "katex_assets"]
+myst_enable_extensions = ["dollarmath"]
+katex_prerender = True
+katex_css_path = "katex/katex.min.css"
+"""
+
+
+def build(tmp_path: Path, text: str) -> tuple[SphinxTestApp, str]:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(CONF, encoding="utf-8")
+    (source / "index.md").write_text(text, encoding="utf-8")
+    (source / "node_modules").symlink_to(ROOT / "node_modules")
+    app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out", confoverrides={"exclude_patterns": ["node_modules"]})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app, (tmp_path / "out" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_math_is_prerendered_and_its_assets_are_local(tmp_path):
+    app, html = build(tmp_path, "# T\n\n$\\frac{a}{b}$\n")
+    assert 'class="katex"' in html and "\\frac" not in html.split('<annotation encoding="application/x-tex">')[0]
+    out = tmp_path / "out" / "html" / "_static" / "katex"
+    assert (out / "katex.min.css").is_file() and list((out / "fonts").glob("*.woff2"))
+    assert "cdn.jsdelivr" not in html
+
+
+@pytest.mark.parametrize("formula", ["\\frac{1}{", "\\nosuchmacro"])
+def test_a_formula_katex_cannot_parse_is_a_warning(tmp_path, formula):
+    app, _ = build(tmp_path, f"# T\n\n${formula}$\n")
+    assert "KaTeX cannot render" in app.warning.getvalue()
