@@ -5,14 +5,25 @@ items: ``doc-biblioentry`` is deprecated in DPUB-ARIA 1.1 and not allowed on a `
 ``list`` must hold ``listitem``s (axe-core: aria-allowed-role, aria-deprecated-role,
 aria-required-children; Lighthouse counts each against accessibility).  The entries become
 ``listitem``s of their list.
+
+sphinx.ext.graphviz embeds an SVG diagram as ``<object>`` with its alt text as fallback content,
+which assistive technology does not read for an object that renders (axe-core: object-alt):
+the object becomes ``role="img"`` named by that alt text.
 """
 
 from __future__ import annotations
+
+import re
 
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
 REPLACEMENTS = {' role="doc-biblioentry"': ' role="listitem"'}
+GRAPHVIZ_OBJECT = re.compile(r'<object (data="[^"]*" type="image/svg\+xml" class="graphviz">)\s*<p class="warning">([^<]*)</p>')
+
+
+def _name_object(match: re.Match) -> str:
+    return f'<object role="img" aria-label="{match.group(2).strip()}" {match.group(1)}<p class="warning">{match.group(2)}</p>'
 
 
 def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -20,7 +31,7 @@ def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     if body:
         for old, new in REPLACEMENTS.items():
             body = body.replace(old, new)
-        context["body"] = body
+        context["body"] = GRAPHVIZ_OBJECT.sub(_name_object, body)  # alt text is HTML-escaped already
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

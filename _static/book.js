@@ -8,6 +8,19 @@
  */
 "use strict";
 
+/* The navigation's expand/collapse arrows (<summary> with an icon only) get a spoken name; the
+ * book's title at the top of the sidebar is the page's banner landmark (the theme's own header,
+ * hidden by book.css, was), so that no content sits outside a landmark. */
+document.addEventListener("DOMContentLoaded", () => {
+  const brand = document.querySelector(".bd-sidebar-primary .navbar-brand");
+  const brandItem = brand && brand.closest(".sidebar-primary-item");
+  if (brandItem) brandItem.setAttribute("role", "banner");
+  document.querySelectorAll(".bd-docs-nav details > summary").forEach((summary) => {
+    const link = summary.parentElement.parentElement.querySelector(":scope > a");
+    if (!summary.textContent.trim() && link) summary.setAttribute("aria-label", `展开或收起“${link.textContent.trim()}”`);
+  });
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const selector of [".primary-toggle", ".secondary-toggle"]) {
     const [handled, ...others] = document.querySelectorAll(selector);

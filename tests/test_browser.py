@@ -375,6 +375,25 @@ def test_color_contrast_passes_axe(context_factory, server, mode, name):
     assert not result["violations"]
 
 
+AXE_PAGES = ["index", VAE, FIGURE_CHAPTER, MATH_CHAPTER, "chapters/tooling/ssh-tunnel", "glossary", "search", "404"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_accessibility_problem(context_factory, server, viewport):
+    """Beyond contrast: all of axe-core's WCAG 2.1 A/AA and best-practice rules, on pages of every kind."""
+    page = context_factory(viewport=viewport).new_page()
+    problems = {}
+    for name in AXE_PAGES:
+        page.goto(f"{server}/{name}.html", wait_until="networkidle")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
+            .map(v => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`)""")
+        if violations:
+            problems[name] = violations
+    assert not problems
+
+
 def test_figures_sit_on_white_in_dark_mode(context_factory, server):
     page = context_factory(mode="dark").new_page()
     page.goto(f"{server}/{FIGURE_CHAPTER}.html", wait_until="networkidle")
