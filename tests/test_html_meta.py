@@ -155,6 +155,12 @@ def test_default_colour_mode_is_set(pages):
         assert soup.html.get("data-theme") == "auto", name
 
 
+def test_permalink_titles_are_chinese(pages):
+    titles = {a.get("title") for soup in pages.values() for a in soup.select("article a.headerlink")}
+    assert "链接到本节" in titles and "链接到此公式" in titles
+    assert not [title for title in titles if title and re.search(r"[A-Za-z]{4}", title)]
+
+
 def test_download_button_is_not_offered(pages):
     for name, soup in pages.items():
         assert not soup.select(".btn-download-pdf-button, [onclick*='print']"), name
