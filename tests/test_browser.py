@@ -530,6 +530,7 @@ def test_screenshots(context_factory, server, viewport, mode):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     device = "desktop" if viewport is DESKTOP else "phone"
     page = context_factory(viewport=viewport, mode=mode).new_page()
+    watch = Watch(page, server)  # a reader who chose a mode: still a quiet console
     for shot, path in SHOTS.items():
         page.goto(f"{server}/{path}", wait_until="networkidle")
         if shot == "search":
@@ -541,3 +542,5 @@ def test_screenshots(context_factory, server, viewport, mode):
         target = SCREENSHOTS / f"{shot}-{device}-{mode}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+    assert not watch.console and not watch.failed and not watch.foreign
