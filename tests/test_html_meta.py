@@ -17,7 +17,6 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import page_meta  # noqa: E402  (the extension under test)
 
 BOOK = "科学空间选读：机器学习八篇注解"
-GENERATED = {"search", "genindex", "404"}
 
 
 def docnames(html_dir: Path) -> list[str]:
@@ -70,7 +69,7 @@ def test_every_page_has_a_description_and_open_graph(pages):
     assert len({descriptions[name] for name in chapters}) == len(chapters), "each chapter describes itself"
 
 
-def test_description_comes_from_the_guide(pages, html_dir):
+def test_description_comes_from_the_guide(pages):
     """A chapter with a written 导读 is described by its first sentences."""
     soup = pages["chapters/information-theory/min-entropy"]
     description = meta(soup, name="description")
@@ -121,7 +120,7 @@ def test_favicon_is_bundled(pages, html_dir):
     assert (html_dir / "_static" / "favicon.svg").read_text().startswith("<svg")
 
 
-def test_404_page_exists_outside_the_toctree(pages, html_dir):
+def test_404_page_exists_outside_the_toctree(pages):
     soup = pages["404"]
     assert "页面未找到" in soup.select_one("article").get_text()
     assert soup.select_one('article a[href="index.html"]') is not None
