@@ -8,6 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).parent.resolve()
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
 
+from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
+
 # Reproducible output: figures and the PDF's date come from the last commit, not the clock.
 if "SOURCE_DATE_EPOCH" not in os.environ:
     _commit = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
@@ -92,6 +94,10 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "search_bar_text": "搜索本书…",
+    # Every page carries the navigation tree: a small book shows every chapter; past 60 chapters
+    # only the current part's, so a page's size and build cost stay bounded as the book grows.
+    "collapse_navbar": len(load_catalog(ROOT / "chapters" / "book.toml").chapters) > 60,
+    "max_navbar_depth": 2,  # parts and chapters; a chapter's sections are in the page's own TOC
 }
 # pydata-sphinx-theme reads the initial colour mode from here; left unset, every page starts with
 # mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's

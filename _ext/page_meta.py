@@ -10,6 +10,9 @@ For every HTML page:
 - pages without a document (search, index, 404) get a title and description of their own; the
   404 page gets the book's address (``html_baseurl``) for its ``<base>`` when one is configured.
 
+sphinx-book-theme 1.4 prints ``pagetitle`` (the title's plain text) into its print header without
+escaping; :func:`escape_page_title` escapes it, so a ``<`` in a title stays text.
+
 After the build it writes ``robots.txt`` (everything may be crawled), so that crawlers and
 Lighthouse find one instead of a 404.
 """
@@ -148,7 +151,13 @@ def write_robots(app: Sphinx, exception: Exception | None) -> None:
         (Path(app.outdir) / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
 
 
+def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if isinstance(context.get("pagetitle"), str):
+        context["pagetitle"] = escape(context["pagetitle"])
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", on_page_context)
+    app.connect("html-page-context", escape_page_title, priority=900)  # after the theme sets it
     app.connect("build-finished", write_robots)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

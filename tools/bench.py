@@ -1,38 +1,51 @@
-"""``make bench``: how long the book takes to build, the median of a few runs of each scenario.
+"""``make bench``: the book's speed and size, each figure the median of several runs.
 
-Run as ``python -m tools.bench``.  Every run works on a fresh copy of the sources in a temporary
-folder (the repository and its ``_build`` are never touched) and builds with the same strict
-flags as the Makefile.  Prints a table and writes ``_build/bench.json``.
+Run as ``python -m tools.bench [--quick]``.  Every run works on a fresh copy of the sources in a
+temporary folder (the repository and its ``_build`` are never touched) and builds with the
+Makefile's strict flags.  Prints one table (figure, value, goal, met) and writes
+``_build/bench.json``.  Ratios are measured in the same run against a baseline built there too:
+the project's own conf.py and extensions with the cover page only.
 
-Scenarios (add one by writing a function ``(sources, out) -> seconds`` and listing it in
-``SCENARIOS``):
-
-- ``latexpdf cold``: what ``make latexpdf`` does from nothing — Sphinx's LaTeX builder with no
-  saved environment, then latexmk/xelatex through the Makefile Sphinx writes;
-- ``latexpdf after one chapter edit``: the same, after appending a sentence to one chapter,
-  on top of the cold build (Sphinx re-reads that chapter; latexmk reruns xelatex as needed).
+Figures: cold HTML build and its ratio to the baseline; no-op rebuild; rebuild after editing one
+chapter and its ratio to cold; live preview (save → new text served) with ``make livehtml`` and
+with plain sphinx-autobuild; cold and incremental ``make latexpdf``; synthetic books of 10, 100
+and 1,000 articles (seconds per chapter, ``-j auto`` speed-up, peak memory, output and search
+index size); Lighthouse mobile performance and first-load bytes on the cover and the VAE chapter.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
+import http.server
 import json
 import os
 import platform
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+
+from tools.lighthouse import lighthouse_report
+from tools.synth_book import write_book
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 3
 STRICT = ["-W", "-n", "--keep-going"]
+NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf"]
 IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
 EDITED_CHAPTER = "chapters/losses/focal-loss.md"
-EDIT = "\n基准测试在这里追加了一句话，用来测量只改一章之后重新生成PDF所需的时间。\n"
+EDIT = "\n基准测试在这里追加了一句话，用来测量只改一章之后重新构建所需的时间。\n"
+LIVE_URL = "chapters/losses/focal-loss.html"
+LIGHTHOUSE_PAGES = {"cover": "index.html", "VAE chapter": "chapters/probabilistic-models/vae.html"}
 
 
 def copy_sources(target: Path) -> Path:
@@ -41,39 +54,143 @@ def copy_sources(target: Path) -> Path:
     return target
 
 
-def run(command: list[str], cwd: Path | None = None) -> None:
+def cover_only(target: Path) -> Path:
+    """The baseline: this project's conf.py and extensions, and the cover page alone."""
+    copy_sources(target)
+    for page in target.glob("*.md"):
+        if page.name != "index.md":
+            page.unlink()
+    for chapter in (target / "chapters").glob("*/"):
+        if chapter.name != "_generated":
+            shutil.rmtree(chapter)
+    cover = (target / "index.md").read_text(encoding="utf-8")
+    (target / "index.md").write_text(re.sub(r"```\{[a-z-]*toctree\}.*?```\n", "", cover, flags=re.S), encoding="utf-8")
+    (target / "404.md").unlink(missing_ok=True)
+    return target
+
+
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         sys.exit(f"bench: {' '.join(command)} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def timed(command: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    run(command, cwd)
+    return time.perf_counter() - start
+
+
+def html(sources: Path, out: Path) -> float:
+    return timed([sys.executable, "-m", "sphinx", "-b", "html", *STRICT, *NO_PDF, "-q", "-d", str(out / ".doctrees"), str(sources), str(out / "html")])
 
 
 def latexpdf(sources: Path, out: Path) -> float:
-    """`make latexpdf` on these sources into `out`; returns the wall-clock seconds."""
     start = time.perf_counter()
     run([sys.executable, "-m", "sphinx", "-b", "latex", *STRICT, "-q", "-d", str(out / ".doctrees"), str(sources), str(out)])
     run(["make", "all-pdf"], cwd=out)
     return time.perf_counter() - start
 
 
+def edit_chapter(sources: Path) -> None:
+    with (sources / EDITED_CHAPTER).open("a", encoding="utf-8") as chapter:
+        chapter.write(EDIT)
+
+
+# -- scenarios: (fresh copy of the sources, empty output folder) -> seconds ---------------------
+def html_cold(sources: Path, out: Path) -> float:
+    return html(sources, out)
+
+
+def html_baseline(sources: Path, out: Path) -> float:
+    shutil.rmtree(sources)
+    return html(cover_only(sources), out)
+
+
+def html_noop(sources: Path, out: Path) -> float:
+    html(sources, out)
+    return html(sources, out)
+
+
+def html_one_edit(sources: Path, out: Path) -> float:
+    html(sources, out)
+    edit_chapter(sources)
+    return html(sources, out)
+
+
 def latexpdf_cold(sources: Path, out: Path) -> float:
     return latexpdf(sources, out)
 
 
-def latexpdf_after_edit(sources: Path, out: Path) -> float:
-    latexpdf(sources, out)  # the build the edit lands on (not timed)
-    with (sources / EDITED_CHAPTER).open("a", encoding="utf-8") as chapter:
-        chapter.write(EDIT)
+def latexpdf_one_edit(sources: Path, out: Path) -> float:
+    latexpdf(sources, out)
+    edit_chapter(sources)
     return latexpdf(sources, out)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _live_preview(command: Callable[[Path, Path, int], list[str]], sources: Path, out: Path) -> float:
+    """Seconds from saving a chapter to its new text being served (median of three saves)."""
+    port = free_port()
+    server = subprocess.Popen(command(sources, out, port), cwd=sources, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/{LIVE_URL}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:  # the first build
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    sys.exit(f"bench: the live preview did not start ({' '.join(command(sources, out, port))})")
+                time.sleep(0.2)
+        time.sleep(2)  # let the watcher settle
+        delays = []
+        for attempt in range(3):
+            marker = f"LIVEMARK{attempt}x{time.time_ns()}"
+            started = time.perf_counter()
+            with (sources / EDITED_CHAPTER).open("a", encoding="utf-8") as chapter:
+                chapter.write(f"\n{marker}\n")
+            while marker not in urllib.request.urlopen(url, timeout=30).read().decode("utf-8"):
+                if time.perf_counter() - started > 120:
+                    sys.exit("bench: the live preview never served the edit")
+                time.sleep(0.02)
+            delays.append(time.perf_counter() - started)
+            time.sleep(1.5)
+        return statistics.median(delays)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait()
+
+
+def live_preview(sources: Path, out: Path) -> float:
+    return _live_preview(lambda s, o, p: [sys.executable, "-m", "tools.livehtml", "--source", str(s), "--outdir", str(o / "html"), "--port", str(p)], sources, out)
+
+
+def live_preview_autobuild(sources: Path, out: Path) -> float:
+    return _live_preview(lambda s, o, p: [sys.executable, "-m", "sphinx_autobuild", str(s), str(o / "html"), "--port", str(p), "-q", "--ignore", str(s / "_build")], sources, out)
+
+
 SCENARIOS: dict[str, Callable[[Path, Path], float]] = {
+    "html baseline cold": html_baseline,
+    "html cold": html_cold,
+    "html no-op rebuild": html_noop,
+    "html after one chapter edit": html_one_edit,
+    "live preview (make livehtml)": live_preview,
+    "live preview (sphinx-autobuild)": live_preview_autobuild,
     "latexpdf cold": latexpdf_cold,
-    "latexpdf after one chapter edit": latexpdf_after_edit,
+    "latexpdf after one chapter edit": latexpdf_one_edit,
 }
 
 
-def measure(runs: int = RUNS) -> dict[str, list[float]]:
+def measure(runs: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {name: [] for name in SCENARIOS}
     for _ in range(runs):
         for name, scenario in SCENARIOS.items():
@@ -83,23 +200,115 @@ def measure(runs: int = RUNS) -> dict[str, list[float]]:
     return times
 
 
-def main() -> int:
-    times = measure()
-    results = {name: {"median_s": round(statistics.median(t), 2), "runs_s": [round(x, 2) for x in t]} for name, t in times.items()}
+# -- scale ---------------------------------------------------------------------------------------
+MAXRSS = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+
+
+def scale_build(count: int, parallel: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-scale-{count}-") as tmp:
+        sources = write_book(count, Path(tmp) / "book")
+        run([sys.executable, "-m", "seedimport", "--root", str(sources)])
+        out = Path(tmp) / "out"
+        # Synthetic skeleton chapters are not checked for the book's warnings (no guide yet).
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *NO_PDF, *(["-j", "auto"] if parallel else []), "-d", str(out / ".doctrees"), str(sources), str(out / "html")]
+        start = time.perf_counter()
+        result = run([sys.executable, "-c", MAXRSS, *command])
+        seconds = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in (out / "html").rglob("*") if p.is_file())
+        return {
+            "seconds": seconds,
+            "seconds_per_chapter": seconds / count,
+            "peak_memory_mb": int(result.stdout.split()[-1]) / 1024,
+            "output_mb": size / 2**20,
+            "search_index_kb": (out / "html" / "searchindex.js").stat().st_size / 1024,
+        }
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+# -- reader speed ----------------------------------------------------------------------------------
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def reader_speed(runs: int) -> dict[str, dict[str, float]]:
+    with tempfile.TemporaryDirectory(prefix="bench-lh-") as tmp:
+        sources = copy_sources(Path(tmp) / "book")
+        html(sources, Path(tmp) / "out")
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(Path(tmp) / "out" / "html")))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        results = {}
+        try:
+            for name, path in LIGHTHOUSE_PAGES.items():
+                scores, weights = [], []
+                for n in range(runs):
+                    report = lighthouse_report(f"http://127.0.0.1:{httpd.server_address[1]}/{path}", Path(tmp) / f"lh-{n}.json", ["performance"])
+                    scores.append(report["categories"]["performance"]["score"] * 100)
+                    weights.append(report["audits"]["total-byte-weight"]["numericValue"] / 1024)
+                results[name] = {"performance": statistics.median(scores), "total_kb": statistics.median(weights)}
+        finally:
+            httpd.shutdown()
+        return results
+
+
+# -- report ------------------------------------------------------------------------------------------
+def row(figure: str, value: float, unit: str, goal: str = "", met: bool | None = None) -> dict:
+    return {"figure": figure, "value": round(value, 3), "unit": unit, "goal": goal, "met": met}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run each and no 1,000-article book (for a smoke test)")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else RUNS
+    started = time.perf_counter()
+    times = {name: statistics.median(t) for name, t in measure(runs).items()}
+    rows = [row(name, seconds, "s") for name, seconds in times.items()]
+    cold, baseline = times["html cold"], times["html baseline cold"]
+    rows.append(row("html cold / baseline", cold / baseline, "×", "≤ 1.5", cold / baseline <= 1.5))
+    edit_ratio = times["html after one chapter edit"] / cold
+    rows.append(row("html one-chapter edit / cold", edit_ratio, "×", "≤ 0.35", edit_ratio <= 0.35))
+    live = times["live preview (make livehtml)"]
+    rows[list(SCENARIOS).index("live preview (make livehtml)")].update(goal="≤ 1.0 s", met=live <= 1.0)
+    pdf = times["latexpdf cold"]
+    rows[list(SCENARIOS).index("latexpdf cold")].update(goal="≤ 20 s", met=pdf <= 20)
+
+    sizes = [10, 100] if args.quick else [10, 100, 1000]
+    scale = {n: median_of([scale_build(n, parallel=False) for _ in range(runs if n < 1000 else 1)]) for n in sizes}
+    for n, figures in scale.items():
+        rows.append(row(f"scale {n}: seconds per chapter", figures["seconds_per_chapter"], "s"))
+        rows.append(row(f"scale {n}: peak memory", figures["peak_memory_mb"], "MB", "≤ 2048" if n == 1000 else "", figures["peak_memory_mb"] <= 2048 if n == 1000 else None))
+        rows.append(row(f"scale {n}: output size", figures["output_mb"], "MB"))
+        rows.append(row(f"scale {n}: search index", figures["search_index_kb"], "KB"))
+    largest = max(sizes)
+    growth = scale[largest]["seconds_per_chapter"] / scale[100]["seconds_per_chapter"]
+    rows.append(row(f"scale: per-chapter cost at {largest} / at 100", growth, "×", "≤ 1.2", growth <= 1.2))
+    parallel = scale_build(largest, parallel=True)
+    speedup = scale[largest]["seconds"] / parallel["seconds"]
+    rows.append(row(f"scale {largest}: -j auto speed-up", speedup, "×", "≥ 1.5", speedup >= 1.5))
+
+    for name, figures in reader_speed(runs).items():
+        rows.append(row(f"Lighthouse performance, {name}", figures["performance"], "", "≥ 90", figures["performance"] >= 90))
+        rows.append(row(f"first-load weight, {name}", figures["total_kb"], "KB", "≤ 1024", figures["total_kb"] <= 1024))
+
     report = {
-        "runs": RUNS,
-        "results": results,
+        "runs": runs,
+        "rows": rows,
+        "bench_seconds": round(time.perf_counter() - started, 1),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
     }
     out = ROOT / "_build" / "bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-    width = max(len(name) for name in results)
-    print(f"{'scenario':<{width}}  median (s)  runs (s)")
-    for name, r in results.items():
-        print(f"{name:<{width}}  {r['median_s']:>10.2f}  {', '.join(f'{x:.2f}' for x in r['runs_s'])}")
-    print(f"written to {out.relative_to(ROOT)}")
+    width = max(len(r["figure"]) for r in rows)
+    print(f"{'figure':<{width}}  {'value':>10}  {'unit':<4}  {'goal':<8}  met")
+    for r in rows:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        print(f"{r['figure']:<{width}}  {r['value']:>10.2f}  {r['unit']:<4}  {r['goal']:<8}  {met}")
+    print(f"median of {runs} run(s); bench took {report['bench_seconds']:.0f} s; written to {out.relative_to(ROOT)}")
     return 0
 
 
