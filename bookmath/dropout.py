@@ -13,6 +13,8 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bookmath.prose import percent
+
 # BERT's masking recipe: 15% of the positions are selected; of those 80% become [MASK],
 # 10% a random token and 10% stay unchanged.
 BERT_SELECT, BERT_TO_MASK, BERT_TO_RANDOM = 0.15, 0.8, 0.1
@@ -122,20 +124,16 @@ def _mae_example(seed: int = 0, draws: int = MAE_DRAWS) -> tuple[float, float]:
     return float(np.linalg.norm(renormalised - full) / size), float(np.linalg.norm(unscaled - full) / size)
 
 
-def _pct(x: float, digits: int = 1) -> str:
-    return f"{100 * x:.{digits}f}%"
-
-
 VALUES = {
-    "bert_original_weight": lambda: _pct(mlm_input_weights()["original"]),
-    "bert_mask_weight": lambda: _pct(mlm_input_weights()["mask"]),
-    "bert_random_weight": lambda: _pct(mlm_input_weights()["random"]),
+    "bert_original_weight": lambda: percent(mlm_input_weights()["original"]),
+    "bert_mask_weight": lambda: percent(mlm_input_weights()["mask"]),
+    "bert_random_weight": lambda: percent(mlm_input_weights()["random"]),
     "variance_factor_bert": lambda: f"{scaled_mask_moments(BERT_SELECT)[1]:.3f}",
     "variance_factor_half": lambda: f"{scaled_mask_moments(0.5)[1]:.0f}",
     "variance_factor_mae": lambda: f"{scaled_mask_moments(MAE_MASK_RATIO)[1]:.0f}",
     "mae_patches": lambda: str(MAE_PATCHES),
-    "mae_mask_ratio": lambda: _pct(MAE_MASK_RATIO, 0),
+    "mae_mask_ratio": lambda: percent(MAE_MASK_RATIO, 0),
     "mae_draws": lambda: str(MAE_DRAWS),
-    "mae_renormalised_error": lambda: _pct(_mae_example()[0]),
-    "mae_unscaled_error": lambda: _pct(_mae_example()[1], 0),
+    "mae_renormalised_error": lambda: percent(_mae_example()[0]),
+    "mae_unscaled_error": lambda: percent(_mae_example()[1], 0),
 }

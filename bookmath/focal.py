@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bookmath.prose import significant
+
 #: The threshold of the hard truncation used in the chapter: an example counts as learnt once the
 #: true class gets more than this probability.
 MARGIN = 0.5
@@ -106,29 +108,25 @@ def focal_optimal_p(q: float, gamma: float = GAMMA) -> float:
     return 0.5 * (lo + hi)
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
-    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
-
 
 VALUES = {
-    "gamma": lambda: _fmt(GAMMA),
-    "p_easy": lambda: _fmt(P_EASY),
-    "p_hard": lambda: _fmt(P_HARD),
-    "margin": lambda: _fmt(MARGIN),
-    "soft_k": lambda: _fmt(SOFT_K),
+    "gamma": lambda: significant(GAMMA),
+    "p_easy": lambda: significant(P_EASY),
+    "p_hard": lambda: significant(P_HARD),
+    "margin": lambda: significant(MARGIN),
+    "soft_k": lambda: significant(SOFT_K),
     # focal / CE for an easy example: the factor (1 - p)^gamma
-    "easy_loss_ratio": lambda: _fmt(focal(P_EASY) / cross_entropy(P_EASY)),
-    "easy_loss_shrink": lambda: _fmt(cross_entropy(P_EASY) / focal(P_EASY)),
-    "hard_loss_ratio": lambda: _fmt(focal(P_HARD) / cross_entropy(P_HARD)),
+    "easy_loss_ratio": lambda: significant(focal(P_EASY) / cross_entropy(P_EASY)),
+    "easy_loss_shrink": lambda: significant(cross_entropy(P_EASY) / focal(P_EASY)),
+    "hard_loss_ratio": lambda: significant(focal(P_HARD) / cross_entropy(P_HARD)),
     # how much more a hard example weighs than an easy one, before and after
-    "ce_hard_over_easy": lambda: _fmt(cross_entropy(P_HARD) / cross_entropy(P_EASY)),
-    "focal_hard_over_easy": lambda: _fmt(focal(P_HARD) / focal(P_EASY)),
+    "ce_hard_over_easy": lambda: significant(cross_entropy(P_HARD) / cross_entropy(P_EASY)),
+    "focal_hard_over_easy": lambda: significant(focal(P_HARD) / focal(P_EASY)),
     # gradient (with respect to the logit) of an easy example, focal relative to CE
-    "easy_grad_ratio": lambda: _fmt(focal_grad(P_EASY) / cross_entropy_grad(P_EASY)),
-    "p_mid": lambda: _fmt(P_MID),
-    "soft_weight_mid": lambda: _fmt(soft_weight(P_MID)),
-    "focal_weight_mid": lambda: _fmt((1.0 - P_MID) ** GAMMA),
-    "q_true": lambda: _fmt(Q_TRUE),
-    "optimal_p_at_q": lambda: _fmt(focal_optimal_p(Q_TRUE), 2),
+    "easy_grad_ratio": lambda: significant(focal_grad(P_EASY) / cross_entropy_grad(P_EASY)),
+    "p_mid": lambda: significant(P_MID),
+    "soft_weight_mid": lambda: significant(soft_weight(P_MID)),
+    "focal_weight_mid": lambda: significant((1.0 - P_MID) ** GAMMA),
+    "q_true": lambda: significant(Q_TRUE),
+    "optimal_p_at_q": lambda: significant(focal_optimal_p(Q_TRUE), 2),
 }

@@ -11,7 +11,6 @@ the deep variational IB, ``I(X;Z) <= E_x KL(p(z|x) || r(z))``, is :func:`vib_rat
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from numpy.typing import ArrayLike

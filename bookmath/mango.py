@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bookmath.prose import percent, significant
+
 FEATURES = ("颜色", "香气", "大小")
 PRIOR = 0.4
 MEAN_BAD = np.array([0.45, 4.0, 300.0])
@@ -138,27 +140,19 @@ def experiment() -> Experiment:
     return Experiment(X_train, y_train, X_test, y_test, fit_logistic(X_train, y_train))
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
-    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
-
-
-def _percent(x: float) -> str:
-    return f"{100.0 * float(x):.1f}%"
-
 
 VALUES = {
-    "prior": lambda: _fmt(PRIOR),
+    "prior": lambda: significant(PRIOR),
     "n_train": lambda: str(N_TRAIN),
     "n_test": lambda: str(N_TEST),
-    "colour_step": lambda: _fmt(COLOUR_STEP),
-    "size_step": lambda: _fmt(SIZE_STEP),
-    "test_accuracy": lambda: _percent(experiment().test_accuracy()),
-    "bayes_accuracy": lambda: _percent(experiment().bayes_accuracy()),
+    "colour_step": lambda: significant(COLOUR_STEP),
+    "size_step": lambda: significant(SIZE_STEP),
+    "test_accuracy": lambda: percent(experiment().test_accuracy()),
+    "bayes_accuracy": lambda: percent(experiment().bayes_accuracy()),
     # the factor by which the odds of "tasty" grow when a mango is COLOUR_STEP yellower
-    "bayes_colour_odds": lambda: _fmt(np.exp(COLOUR_STEP * bayes_weights()[0][0])),
-    "fitted_colour_odds": lambda: _fmt(np.exp(COLOUR_STEP * experiment().theta[0])),
+    "bayes_colour_odds": lambda: significant(np.exp(COLOUR_STEP * bayes_weights()[0][0])),
+    "fitted_colour_odds": lambda: significant(np.exp(COLOUR_STEP * experiment().theta[0])),
     # the same for SIZE_STEP grams more: 1 in the Bayes model, close to 1 when fitted
-    "bayes_size_odds": lambda: _fmt(np.exp(SIZE_STEP * bayes_weights()[0][2])),
-    "fitted_size_odds": lambda: _fmt(np.exp(SIZE_STEP * experiment().theta[2])),
+    "bayes_size_odds": lambda: significant(np.exp(SIZE_STEP * bayes_weights()[0][2])),
+    "fitted_size_odds": lambda: significant(np.exp(SIZE_STEP * experiment().theta[2])),
 }

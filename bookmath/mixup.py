@@ -11,6 +11,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bookmath.prose import percent, significant
+
 #: The alpha the chapter quotes as a typical choice, and the uniform case alpha = 1 for contrast.
 ALPHA_SMALL = 0.2
 ALPHA_UNIFORM = 1.0
@@ -101,23 +103,15 @@ def mixup_squared_loss(r_i: float, r_j: float, gap: ArrayLike, lam: ArrayLike) -
     return (mix(r_i, r_j, lam) + np.asarray(gap, dtype=float)) ** 2
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
-    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
-
-
-def _percent(x: float) -> str:
-    return f"{100.0 * float(x):.0f}%"
-
 
 VALUES = {
-    "alpha_small": lambda: _fmt(ALPHA_SMALL),
-    "alpha_uniform": lambda: _fmt(ALPHA_UNIFORM),
-    "edge": lambda: _fmt(EDGE),
-    "mean_lam_1mlam_small": lambda: _fmt(mean_lam_one_minus_lam(ALPHA_SMALL)),
-    "mean_lam_1mlam_uniform": lambda: _fmt(mean_lam_one_minus_lam(ALPHA_UNIFORM)),
-    "edge_prob_small": lambda: _percent(edge_probability(ALPHA_SMALL)),
-    "edge_prob_uniform": lambda: _percent(edge_probability(ALPHA_UNIFORM)),
-    "penalty_weight_small": lambda: _fmt(mean_lam_one_minus_lam_squared(ALPHA_SMALL) / 4.0),
-    "penalty_weight_uniform": lambda: _fmt(mean_lam_one_minus_lam_squared(ALPHA_UNIFORM) / 4.0),
+    "alpha_small": lambda: significant(ALPHA_SMALL),
+    "alpha_uniform": lambda: significant(ALPHA_UNIFORM),
+    "edge": lambda: significant(EDGE),
+    "mean_lam_1mlam_small": lambda: significant(mean_lam_one_minus_lam(ALPHA_SMALL)),
+    "mean_lam_1mlam_uniform": lambda: significant(mean_lam_one_minus_lam(ALPHA_UNIFORM)),
+    "edge_prob_small": lambda: percent(edge_probability(ALPHA_SMALL), 0),
+    "edge_prob_uniform": lambda: percent(edge_probability(ALPHA_UNIFORM), 0),
+    "penalty_weight_small": lambda: significant(mean_lam_one_minus_lam_squared(ALPHA_SMALL) / 4.0),
+    "penalty_weight_uniform": lambda: significant(mean_lam_one_minus_lam_squared(ALPHA_UNIFORM) / 4.0),
 }

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from bookmath.gaussian import kl_to_standard_normal
+from bookmath.prose import significant
 
 #: Points the prose quotes: a unit shift of the mean, and a variance shrunk to a tenth.
 MU_SHIFT = 1.0
@@ -50,16 +51,12 @@ def pathwise_gradient(df: Callable[[np.ndarray], np.ndarray], mu: float, var: fl
     return float(np.mean(slope)), float(np.mean(eps * slope))
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    """``digits`` significant digits, never in exponent notation."""
-    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
-
 
 VALUES = {
-    "mu_shift": lambda: _fmt(MU_SHIFT),
-    "var_small": lambda: _fmt(VAR_SMALL),
-    "var_large": lambda: _fmt(VAR_LARGE),
-    "kl_mu_shift": lambda: _fmt(kl_to_standard_normal(MU_SHIFT, 1.0)),
-    "kl_var_small": lambda: _fmt(kl_to_standard_normal(0.0, VAR_SMALL)),
-    "kl_var_large": lambda: _fmt(kl_to_standard_normal(0.0, VAR_LARGE)),
+    "mu_shift": lambda: significant(MU_SHIFT),
+    "var_small": lambda: significant(VAR_SMALL),
+    "var_large": lambda: significant(VAR_LARGE),
+    "kl_mu_shift": lambda: significant(kl_to_standard_normal(MU_SHIFT, 1.0)),
+    "kl_var_small": lambda: significant(kl_to_standard_normal(0.0, VAR_SMALL)),
+    "kl_var_large": lambda: significant(kl_to_standard_normal(0.0, VAR_LARGE)),
 }

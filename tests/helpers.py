@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -32,3 +34,40 @@ def article_text(soup: BeautifulSoup) -> str:
     for hidden in main.select("script, style, .headerlink, .katex-mathml"):
         hidden.decompose()
     return main.get_text(" ")
+
+
+# -- the seed as the book must show it (fidelity, BOOK-DESIGN.md) ----------------------------------
+def seed_articles() -> dict:
+    """Chapter slug → the importer's model of that chapter's seed article."""
+    from seedimport.catalog import load_catalog
+    from seedimport.parse import read_listing
+
+    catalog = load_catalog(ROOT / "chapters" / "book.toml")
+    out = {}
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        articles, _ = read_listing(seed, catalog.overrides.get(seed.name), catalog.chrome_lines)
+        out.update({catalog.chapter_for(a.title).slug: a for a in articles})
+    return out
+
+
+def normalise(text: str, drop_hyphens: bool = False) -> str:
+    """The fidelity form: NFKC, no whitespace, any run of . or … folded to one ….
+
+    ``drop_hyphens`` for PDF text, where LaTeX may hyphenate a Latin word at a line end.
+    """
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    text = re.sub(r"[.…]{2,}|…", "…", text)
+    return text.replace("-", "") if drop_hyphens else text
+
+
+def phrases(text: str, drop_hyphens: bool = False) -> list[str]:
+    """The prose pieces of a seed block, normalised (its inline math is compared as TeX)."""
+    from seedimport.render import restored_prose
+
+    pieces = (normalise(v, drop_hyphens) for k, v in restored_prose(text) if k == "text")
+    return [p for p in pieces if p]
+
+
+def tex_form(text: str) -> str:
+    """TeX compared modulo whitespace."""
+    return re.sub(r"\s+", "", text)

@@ -3,54 +3,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pytest
 
-from helpers import ROOT, article_text, page
+from helpers import ROOT, article_text, normalise, page, phrases, seed_articles, tex_form
 from seedimport.catalog import load_catalog
 from seedimport.model import MATH_KINDS
-from seedimport.parse import read_listing
 from seedimport.render import equation_label, restored_prose, restored_text
 
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
-CHINESE_PART_NUMBERS = "一二三四五六七八九十"
-
-
-def seed_articles():
-    out = {}
-    for seed in sorted((ROOT / "seeds").glob("*.txt")):
-        articles, _ = read_listing(seed, CATALOG.overrides.get(seed.name), CATALOG.chrome_lines)
-        out.update({CATALOG.chapter_for(a.title).slug: a for a in articles})
-    return out
 
 
 ARTICLES = seed_articles()
-
-
-def normalise(text: str) -> str:
-    """The fidelity comparison form: NFKC, no whitespace, any run of . or … folded to one …."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return re.sub(r"[.…]{2,}|…", "…", text)
-
-
-def phrases(text: str) -> list[str]:
-    """The prose pieces of a seed block (its inline math is compared as TeX, not as text)."""
-    return [normalise(v) for k, v in restored_prose(text) if k == "text" and normalise(v)]
-
-
-def test_cover_lists_the_parts_and_chapters_in_book_order(html_dir):
-    nav = [a.get_text(" ", strip=True) for a in page(html_dir, "index").select("nav.bd-links a")]
-    expected_chapters = [f"{c.number}. " for c in CATALOG.chapters]
-    numbered = [t for t in nav if re.match(r"^\d+\. ", t)]
-    assert [t.split(" ")[0] + " " for t in numbered] == expected_chapters
-    part_titles = [page(html_dir, f"chapters/{p.slug}/index").h1.get_text(strip=True).rstrip("#") for p in CATALOG.parts]
-    positions = [nav.index(t) for t in part_titles]
-    assert positions == sorted(positions), "parts appear in book order"
-    for part in CATALOG.parts:
-        chapters = CATALOG.chapters_of(part)
-        first = next(t for t in nav if t.startswith(f"{chapters[0].number}. "))
-        assert nav.index(first) > nav.index(part_titles[part.number - 1])
 
 
 def headings(soup, level: str) -> list[str]:
@@ -103,21 +67,17 @@ def test_fidelity_every_seed_phrase_in_order_and_no_chrome(html_dir, chapter):
     assert "位读者|引用" not in body
 
 
-def _tex(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 @pytest.mark.parametrize("chapter", CATALOG.chapters, ids=lambda c: c.slug)
 def test_seed_math_is_in_the_generated_source_and_the_html(html_dir, chapter):
     soup = page(html_dir, chapter.docname)
-    annotations = [_tex(a.get_text()) for a in soup.select("annotation[encoding='application/x-tex']")]
-    source = _tex((ROOT / "chapters" / "_generated" / f"{chapter.slug}-excerpt.md").read_text(encoding="utf-8"))
+    annotations = [tex_form(a.get_text()) for a in soup.select("annotation[encoding='application/x-tex']")]
+    source = tex_form((ROOT / "chapters" / "_generated" / f"{chapter.slug}-excerpt.md").read_text(encoding="utf-8"))
     article = ARTICLES[chapter.slug]
     formulas = [b.text for b in article.blocks if b.kind in MATH_KINDS]
     formulas += [v for b in article.blocks if b.kind not in MATH_KINDS for k, v in restored_prose(b.text) if k == "math"]
     for tex in formulas:
-        assert _tex(tex) in source
-        assert any(_tex(tex) in a for a in annotations), f"formula not rendered: {tex}"
+        assert tex_form(tex) in source
+        assert any(tex_form(tex) in a for a in annotations), f"formula not rendered: {tex}"
 
 
 def test_seed_equations_keep_the_authors_numbers_and_stable_ids(html_dir):

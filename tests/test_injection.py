@@ -317,7 +317,7 @@ def test_inline_math_cannot_hide_from_the_guard():
 
 def test_math_starting_with_a_colon_stays_math(tmp_path):
     """A display equation whose TeX starts with ':' must not become a directive option."""
-    from seedimport.catalog import Catalog, Chapter, Part
+    from seedimport.catalog import Chapter, Part
     from seedimport.render import render_excerpt
 
     articles, _ = parse_listing(["标题", "By 某人 | 2020-01-01 | 1位读者 | 引用正文。", "$$:nowrap: x$$"], "x.txt")

@@ -12,17 +12,17 @@ import os
 import re
 import shutil
 import subprocess
-import unicodedata
 import zlib
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, article_text, page, sphinx_build
+from helpers import ROOT, article_text, page, seed_articles, sphinx_build, tex_form
+from helpers import normalise as _normalise
+from helpers import phrases as _phrases
 from seedimport.catalog import load_catalog
 from seedimport.model import MATH_KINDS
-from seedimport.parse import read_listing
-from seedimport.render import restored_prose, restored_text
+from seedimport.render import restored_prose
 
 pytestmark = pytest.mark.pdf
 
@@ -113,32 +113,16 @@ def body(pdf) -> str:
 # -- normal forms ---------------------------------------------------------------------------------
 
 
+ARTICLES = seed_articles()
+
+
 def normalise(text: str) -> str:
-    """Fidelity form: NFKC, no whitespace, any run of . or … folded to one …; hyphens dropped,
-    since LaTeX may hyphenate a Latin word at a line end (Vari-ational) and pdftotext keeps it."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    text = re.sub(r"[.…]{2,}|…", "…", text)
-    return text.replace("-", "")
+    """The fidelity form, hyphens dropped: LaTeX may hyphenate a Latin word (Vari-ational)."""
+    return _normalise(text, drop_hyphens=True)
 
 
 def phrases(text: str) -> list[str]:
-    """The prose pieces of a seed block (inline math is compared as TeX, in the .tex)."""
-    return [normalise(v) for k, v in restored_prose(text) if k == "text" and normalise(v)]
-
-
-def _tex(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def seed_articles():
-    out = {}
-    for seed in sorted((ROOT / "seeds").glob("*.txt")):
-        articles, _ = read_listing(seed, CATALOG.overrides.get(seed.name), CATALOG.chrome_lines)
-        out.update({CATALOG.chapter_for(a.title).slug: a for a in articles})
-    return out
-
-
-ARTICLES = seed_articles()
+    return _phrases(text, drop_hyphens=True)
 
 
 def html_heading(tag) -> tuple[str, str]:
@@ -325,13 +309,13 @@ def test_fidelity_every_seed_phrase_in_order(segments, chapter):
 
 
 @pytest.mark.parametrize("chapter", CATALOG.chapters, ids=lambda c: c.slug)
-def test_seed_formulas_are_in_the_generated_tex(tex, chapter):
+def test_seed_formulas_are_in_the_generatedtex_form(tex, chapter):
     article = ARTICLES[chapter.slug]
     formulas = [b.text for b in article.blocks if b.kind in MATH_KINDS]
     formulas += [v for b in article.blocks if b.kind not in MATH_KINDS for k, v in restored_prose(b.text) if k == "math"]
-    source = _tex(tex)
+    source = tex_form(tex)
     for formula in formulas:
-        assert _tex(formula) in source, f"formula missing from the .tex: {formula}"
+        assert tex_form(formula) in source, f"formula missing from the .tex: {formula}"
 
 
 # -- references ------------------------------------------------------------------------------------

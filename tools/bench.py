@@ -64,7 +64,9 @@ def cover_only(target: Path) -> Path:
         if chapter.name != "_generated":
             shutil.rmtree(chapter)
     cover = (target / "index.md").read_text(encoding="utf-8")
-    (target / "index.md").write_text(re.sub(r"```\{[a-z-]*toctree\}.*?```\n", "", cover, flags=re.S), encoding="utf-8")
+    cover = re.sub(r"```\{[a-z-]*toctree\}.*?```\n", "", cover, flags=re.S)
+    cover = re.sub(r"\{doc\}`([^`]*)`", r"\1", cover)  # the pages it names are not in the baseline
+    (target / "index.md").write_text(cover, encoding="utf-8")
     (target / "404.md").unlink(missing_ok=True)
     return target
 
