@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import http.server
 import json
 import os
@@ -138,6 +139,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _fetch(url: str) -> str:
+    """The page's text, or '' while the server is writing it (a partial read is retried)."""
+    try:
+        return urllib.request.urlopen(url, timeout=30).read().decode("utf-8", errors="replace")
+    except (OSError, http.client.HTTPException):
+        return ""
+
+
 def _live_preview(command: Callable[[Path, Path, int], list[str]], sources: Path, out: Path) -> float:
     """Seconds from saving a chapter to its new text being served (median of three saves)."""
     port = free_port()
@@ -160,7 +169,7 @@ def _live_preview(command: Callable[[Path, Path, int], list[str]], sources: Path
             started = time.perf_counter()
             with (sources / EDITED_CHAPTER).open("a", encoding="utf-8") as chapter:
                 chapter.write(f"\n{marker}\n")
-            while marker not in urllib.request.urlopen(url, timeout=30).read().decode("utf-8"):
+            while marker not in _fetch(url):
                 if time.perf_counter() - started > 120:
                     sys.exit("bench: the live preview never served the edit")
                 time.sleep(0.02)
