@@ -56,6 +56,20 @@ MATH_ROLE = re.compile(r"\{(?:math|term)\}(`+)(.*?)\1")  # roles: math and gloss
 HEADS = [(REAL[i - 1], line) for i, line in enumerate(REAL) if i and line.startswith("By ")]
 
 
+def edit_lines(draw, lines: list[str], op: str, i: int) -> bool:
+    """The line edits both generators share: delete, duplicate or swap line ``i``; False for others."""
+    if op == "delete":
+        del lines[i]
+    elif op == "duplicate":
+        lines.insert(i, lines[i])
+    elif op == "swap":
+        j = draw(st.integers(0, len(lines) - 1))
+        lines[i], lines[j] = lines[j], lines[i]
+    else:
+        return False
+    return True
+
+
 @st.composite
 def listings(draw, real_only: bool = False, most_mutations: int = 4) -> bytes:
     """A listing: the real seed or a splice of real lines, mutated one to four times."""
@@ -70,14 +84,9 @@ def listings(draw, real_only: bool = False, most_mutations: int = 4) -> bytes:
         if not lines:
             lines.append(draw(st.sampled_from(POOL)))
         i = draw(st.integers(0, len(lines) - 1))
-        if op == "delete":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(i, lines[i])
-        elif op == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op in ("fragment", "control"):
+        if edit_lines(draw, lines, op, i):
+            continue
+        if op in ("fragment", "control"):
             insert = draw(st.sampled_from(FRAGMENTS if op == "fragment" else CONTROLS))
             at = draw(st.integers(0, len(lines[i])))
             lines[i] = lines[i][:at] + insert + lines[i][at:]
@@ -217,14 +226,9 @@ def catalogs(draw) -> bytes:
     for _ in range(draw(st.integers(1, 3))):
         op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "cut"]))
         i = draw(st.integers(0, len(lines) - 1))
-        if op == "delete":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(i, lines[i])
-        elif op == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "insert":
+        if edit_lines(draw, lines, op, i):
+            continue
+        if op == "insert":
             lines.insert(i, draw(st.sampled_from(TOML_FRAGMENTS)))
         else:
             lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
