@@ -68,6 +68,22 @@ def phrases(text: str, drop_hyphens: bool = False) -> list[str]:
     return [p for p in pieces if p]
 
 
+def seed_prose(article) -> list[str]:
+    """The texts of an article that the reader reads as prose: its title and non-math blocks."""
+    from seedimport.model import MATH_KINDS
+
+    return [article.title, *[b.text for b in article.blocks if b.kind not in MATH_KINDS]]
+
+
+def seed_formulas(article) -> list[str]:
+    """Every TeX formula of an article: its display equations, then its inline math."""
+    from seedimport.model import MATH_KINDS
+    from seedimport.render import restored_prose
+
+    display = [b.text for b in article.blocks if b.kind in MATH_KINDS]
+    return display + [v for text in seed_prose(article)[1:] for k, v in restored_prose(text) if k == "math"]
+
+
 def tex_form(text: str) -> str:
     """TeX compared modulo whitespace."""
     return re.sub(r"\s+", "", text)

@@ -6,10 +6,9 @@ import re
 
 import pytest
 
-from helpers import ROOT, article_text, normalise, page, phrases, seed_articles, tex_form
+from helpers import ROOT, article_text, normalise, page, phrases, seed_articles, seed_formulas, seed_prose, tex_form
 from seedimport.catalog import load_catalog
-from seedimport.model import MATH_KINDS
-from seedimport.render import equation_label, restored_prose, restored_text
+from seedimport.render import equation_label, restored_text
 
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
 
@@ -57,7 +56,7 @@ def test_fidelity_every_seed_phrase_in_order_and_no_chrome(html_dir, chapter):
     body = normalise(article_text(soup))
     position = 0
     article = ARTICLES[chapter.slug]
-    for block in [article.title, *[b.text for b in article.blocks if b.kind not in MATH_KINDS]]:
+    for block in seed_prose(article):
         for phrase in phrases(block):
             found = body.find(phrase, position)
             assert found >= 0, f"seed phrase missing or out of order: {phrase[:60]}"
@@ -73,9 +72,7 @@ def test_seed_math_is_in_the_generated_source_and_the_html(html_dir, chapter):
     annotations = [tex_form(a.get_text()) for a in soup.select("annotation[encoding='application/x-tex']")]
     source = tex_form((ROOT / "chapters" / "_generated" / f"{chapter.slug}-excerpt.md").read_text(encoding="utf-8"))
     article = ARTICLES[chapter.slug]
-    formulas = [b.text for b in article.blocks if b.kind in MATH_KINDS]
-    formulas += [v for b in article.blocks if b.kind not in MATH_KINDS for k, v in restored_prose(b.text) if k == "math"]
-    for tex in formulas:
+    for tex in seed_formulas(article):
         assert tex_form(tex) in source
         assert any(tex_form(tex) in a for a in annotations), f"formula not rendered: {tex}"
 

@@ -17,12 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, article_text, page, seed_articles, sphinx_build, tex_form
+from helpers import ROOT, article_text, page, seed_articles, seed_formulas, seed_prose, sphinx_build, tex_form
 from helpers import normalise as _normalise
 from helpers import phrases as _phrases
 from seedimport.catalog import load_catalog
-from seedimport.model import MATH_KINDS
-from seedimport.render import restored_prose
 
 pytestmark = pytest.mark.pdf
 
@@ -301,7 +299,7 @@ def test_the_seeds_tags_print_in_chapter_6(segments):
 @pytest.mark.parametrize("chapter", CATALOG.chapters, ids=lambda c: c.slug)
 def test_fidelity_every_seed_phrase_in_order(segments, chapter):
     article = ARTICLES[chapter.slug]
-    expected = [p for block in [article.title, *[b.text for b in article.blocks if b.kind not in MATH_KINDS]] for p in phrases(block)]
+    expected = [p for block in seed_prose(article) for p in phrases(block)]
     missing = in_order(segments[chapter.slug], expected)
     assert missing == [], f"seed phrases missing or out of order in the PDF: {[m[:40] for m in missing]}"
     for chrome in CATALOG.chrome_lines:
@@ -309,12 +307,10 @@ def test_fidelity_every_seed_phrase_in_order(segments, chapter):
 
 
 @pytest.mark.parametrize("chapter", CATALOG.chapters, ids=lambda c: c.slug)
-def test_seed_formulas_are_in_the_generatedtex_form(tex, chapter):
+def test_seed_formulas_are_in_the_generated_tex(tex, chapter):
     article = ARTICLES[chapter.slug]
-    formulas = [b.text for b in article.blocks if b.kind in MATH_KINDS]
-    formulas += [v for b in article.blocks if b.kind not in MATH_KINDS for k, v in restored_prose(b.text) if k == "math"]
     source = tex_form(tex)
-    for formula in formulas:
+    for formula in seed_formulas(article):
         assert tex_form(formula) in source, f"formula missing from the .tex: {formula}"
 
 
