@@ -34,6 +34,7 @@ extensions = [
     "chapter_bibliography",  # each chapter's references at its end
     "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
     "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
+    "excerpt_quote",  # {excerpt-quote}`…`: the author's words, checked against the chapter's excerpt
     "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
     "matplotlib.sphinxext.plot_directive",  # figures computed at build time
     "plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it

@@ -13,6 +13,8 @@ import pytest
 
 from helpers import ROOT, sphinx_build
 
+pytest_plugins = ["sphinx.testing.fixtures"]  # the `app` fixture of the extension tests
+
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
 CHROMIUM = Path("/usr/bin/chromium")
