@@ -59,3 +59,40 @@ def test_bayes_boundary_is_half_probability():
     smell = mango.bayes_boundary_smell(colour, size)
     X = np.column_stack([colour, smell, np.full_like(colour, size)])
     np.testing.assert_allclose(mango.bayes_posterior(X), 0.5, atol=1e-9)
+
+
+def test_exact_accuracy_of_a_linear_rule_against_the_held_out_sample():
+    """The closed-form accuracy (the score is normal given the class) agrees with counting on
+    20,000 fresh mangoes, within 4 standard errors."""
+    e = mango.experiment()
+    exact = e.logistic_accuracy()
+    assert abs(e.test_accuracy() - exact) < 4 * np.sqrt(exact * (1 - exact) / len(e.y_test))
+    X, y = mango.make_mangoes(200_000, np.random.default_rng(11))
+    w, b = mango.bayes_weights()
+    counted = np.mean(((X @ w + b) > 0) == (y == 1.0))
+    assert abs(counted - e.bayes_accuracy()) < 4 * np.sqrt(0.25 / len(y))
+
+
+def test_bayes_rule_has_the_best_exact_accuracy():
+    e = mango.experiment()
+    assert e.logistic_accuracy() < e.bayes_accuracy() and e.lda_accuracy() < e.bayes_accuracy()
+    w, b = mango.bayes_weights()
+    for shift in (-0.3, 0.3):  # moving the Bayes boundary only loses
+        assert mango.linear_rule_accuracy(np.append(w, b + shift)) < e.bayes_accuracy()
+
+
+def test_lda_recovers_the_bayes_weights_from_many_mangoes():
+    """The generative path fitted to a large sample approaches the closed form of mango-linear."""
+    X, y = mango.make_mangoes(400_000, np.random.default_rng(12))
+    theta = mango.fit_lda(X, y)
+    w, b = mango.bayes_weights()
+    np.testing.assert_allclose(theta[:-1], w, rtol=0.02, atol=2e-4)
+    assert theta[-1] == pytest.approx(b, rel=0.02)
+
+
+def test_printed_accuracies_do_not_depend_on_a_test_sample():
+    """The printed accuracies are exact functions of the fitted weights: a second held-out sample
+    (another seed) changes the counted accuracy but not the printed figures."""
+    printed = [mango.VALUES[k]() for k in ("test_accuracy", "lda_accuracy", "bayes_accuracy")]
+    e = mango.experiment()
+    assert printed == [f"{100 * a:.2f}%" for a in (e.logistic_accuracy(), e.lda_accuracy(), e.bayes_accuracy())]
