@@ -20,8 +20,8 @@ from bookmath.prose import percent
 BERT_SELECT, BERT_TO_MASK, BERT_TO_RANDOM = 0.15, 0.8, 0.1
 # MAE's default masking ratio, and the 14 x 14 patches of a 224-pixel image cut into 16-pixel squares.
 MAE_MASK_RATIO, MAE_PATCHES = 0.75, 196
-# Monte Carlo draws of the chapter's attention example.
-MAE_DRAWS = 4000
+# The chapter's attention example: random scores and 8-dimensional values, fixed by this seed.
+MAE_EXAMPLE_SEED, MAE_VALUE_DIM = 0, 8
 
 
 def bernoulli_mask(shape: int | tuple[int, ...], p: float, rng: np.random.Generator) -> np.ndarray:
@@ -108,20 +108,55 @@ def dropped_attention_mean(
     return total / draws
 
 
+def dropped_attention_expectation(scores: ArrayLike, values: ArrayLike, p: float, grid: int = 20_001) -> np.ndarray:
+    """The exact expectation of :func:`attention` over independent keep masks of keep rate
+    ``1 - p`` (no Monte Carlo).  With ``e_j = exp(s_j)`` and ``S_j`` the kept weight of the other
+    tokens, ``E[k_j e_j / (e_j + S_j)] = (1 - p) e_j E[1 / (e_j + S_j)]``, and
+    ``E[1 / a] = int_0^inf E[exp(-t a)] dt`` turns the expectation over 2^(n-1) masks into one
+    integral of a product: ``int_0^inf exp(-t e_j) prod_{i != j} (p + (1 - p) exp(-t e_i)) dt``
+    (trapezoid rule on a geometric grid).  The draws that keep no token at all, which
+    :func:`dropped_attention_mean` redraws, have probability ``p^n`` and are ignored here."""
+    s, v = np.asarray(scores, dtype=float), np.asarray(values, dtype=float)
+    e = np.exp(s - s.max())
+    t = np.concatenate([[0.0], np.geomspace(1e-6 / e.max(), 1e4 / e.min(), grid)])
+    log_factors = np.log(p + (1.0 - p) * np.exp(-np.outer(t, e)))  # (grid, n)
+    log_all = log_factors.sum(axis=1)
+    inverse = np.array([np.trapezoid(np.exp(-t * e[j] + log_all - log_factors[:, j]), t) for j in range(len(e))])
+    return ((1.0 - p) * e * inverse) @ v
+
+
 @cache
-def _mae_example(seed: int = 0, draws: int = MAE_DRAWS) -> tuple[float, float]:
-    """Relative error of the mean dropped-token attention output against full attention, for
-    MAE's 196 patches at its mask ratio, and for the same dropout without renormalisation."""
+def mae_example(seed: int = MAE_EXAMPLE_SEED, n: int = MAE_PATCHES, p: float = MAE_MASK_RATIO) -> tuple[float, float]:
+    """Relative error, against full attention, of the *expected* output when each of ``n`` tokens
+    is dropped with probability ``p``: renormalised over the kept tokens (as MAE's encoder does)
+    and with the dropped tokens' weights only zeroed (whose expectation is ``(1 - p)`` times full
+    attention: an error of exactly ``p``).  Both exact: no sampling error in either figure."""
     rng = np.random.default_rng(seed)
-    n, d, p = MAE_PATCHES, 8, MAE_MASK_RATIO
-    scores, values = rng.normal(size=n), rng.normal(size=(n, d))
+    scores, values = rng.normal(size=n), rng.normal(size=(n, MAE_VALUE_DIM))
     full = attention(scores, values)
-    renormalised = dropped_attention_mean(scores, values, p, rng, draws)
-    w = np.exp(scores - scores.max())
-    w = w / w.sum()
-    unscaled = np.mean([(bernoulli_mask(n, p, rng) * w) @ values for _ in range(draws)], axis=0)
+    renormalised = dropped_attention_expectation(scores, values, p)
+    weights = np.exp(scores - scores.max())
+    unscaled = (1.0 - p) * (weights / weights.sum()) @ values  # E[k_j] = 1 - p, linear in k
     size = np.linalg.norm(full)
     return float(np.linalg.norm(renormalised - full) / size), float(np.linalg.norm(unscaled - full) / size)
+
+
+#: Position counts for the remark "the more positions, the smaller the bias", and the number of
+#: random (scores, values) instances each figure averages.
+BIAS_POSITIONS, BIAS_INSTANCES = (49, 196, 784), 8
+
+
+@cache
+def mae_bias_over_instances(n: int, instances: int = BIAS_INSTANCES, first_seed: int = 0) -> tuple[float, float]:
+    """Mean and standard error, over ``instances`` random examples (seeds ``first_seed`` on), of
+    the exact renormalised bias of :func:`mae_example` with ``n`` positions."""
+    biases = np.array([mae_example(seed, n)[0] for seed in range(first_seed, first_seed + instances)])
+    return float(biases.mean()), float(biases.std(ddof=1) / np.sqrt(instances))
+
+
+def _bias_text(n: int) -> str:
+    mean, se = mae_bias_over_instances(n)
+    return f"{percent(mean)}（标准误{percent(se)}）"
 
 
 VALUES = {
@@ -133,7 +168,13 @@ VALUES = {
     "variance_factor_mae": lambda: f"{scaled_mask_moments(MAE_MASK_RATIO)[1]:.0f}",
     "mae_patches": lambda: str(MAE_PATCHES),
     "mae_mask_ratio": lambda: percent(MAE_MASK_RATIO, 0),
-    "mae_draws": lambda: str(MAE_DRAWS),
-    "mae_renormalised_error": lambda: percent(_mae_example()[0]),
-    "mae_unscaled_error": lambda: percent(_mae_example()[1], 0),
+    "mae_value_dim": lambda: str(MAE_VALUE_DIM),
+    "mae_renormalised_error": lambda: percent(mae_example()[0]),
+    "mae_unscaled_error": lambda: percent(mae_example()[1], 0),
+    "bias_instances": lambda: str(BIAS_INSTANCES),
+    "bias_n_small": lambda: str(BIAS_POSITIONS[0]),
+    "bias_n_large": lambda: str(BIAS_POSITIONS[2]),
+    "bias_small": lambda: _bias_text(BIAS_POSITIONS[0]),
+    "bias_mae": lambda: _bias_text(BIAS_POSITIONS[1]),
+    "bias_large": lambda: _bias_text(BIAS_POSITIONS[2]),
 }

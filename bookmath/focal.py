@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bookmath.prose import significant
+from bookmath.prose import percent, significant
 
 #: The threshold of the hard truncation used in the chapter: an example counts as learnt once the
 #: true class gets more than this probability.
@@ -24,6 +24,8 @@ P_EASY = 0.9
 P_HARD = 0.1
 #: A barely learnt example, where the softened truncation has already switched most of the loss off.
 P_MID = 0.6
+#: A large focusing parameter, for the remark on the hardest examples.
+GAMMA_LARGE = 5.0
 #: A true class probability, for the calibration remark.
 Q_TRUE = 0.8
 
@@ -87,6 +89,38 @@ def focal_grad(p: ArrayLike, gamma: float = GAMMA, alpha: float = 1.0) -> np.nda
     return alpha * (1.0 - p) ** gamma * (gamma * p * np.log(p) + p - 1.0)
 
 
+def grad_ratio(p: ArrayLike, gamma: float = GAMMA) -> np.ndarray:
+    """|dFL/dz| / |dCE/dz| = (1 - p)^(gamma - 1) (1 - p - gamma p log p).  It tends to 1 as p -> 0
+    and, for every gamma > 0, exceeds 1 on (0, :func:`grad_ratio_crossover`): focal loss pushes
+    the hardest examples harder than cross entropy does."""
+    p = np.asarray(p, dtype=float)
+    return (1.0 - p) ** (gamma - 1.0) * (1.0 - p - gamma * p * np.log(p))
+
+
+def grad_ratio_peak(gamma: float = GAMMA) -> tuple[float, float]:
+    """``(p, ratio)`` at the maximum of :func:`grad_ratio` (golden-section search on (0, 1/2),
+    where the ratio is unimodal for the gammas of the book)."""
+    lo, hi, g = 1e-15, 0.5, (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(200):
+        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+        if grad_ratio(a, gamma) > grad_ratio(b, gamma):
+            hi = b
+        else:
+            lo = a
+    p = 0.5 * (lo + hi)
+    return p, float(grad_ratio(p, gamma))
+
+
+def grad_ratio_crossover(gamma: float = GAMMA) -> float:
+    """The p above which focal loss's gradient is smaller than cross entropy's (bisection on
+    (peak, 1), where the ratio falls from above 1 to 0)."""
+    lo, hi = grad_ratio_peak(gamma)[0], 1.0 - 1e-12
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if grad_ratio(mid, gamma) > 1.0 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
 def expected_focal(p: ArrayLike, q: float, gamma: float = GAMMA) -> np.ndarray:
     """Expected focal loss of predicting ``p`` for the positive class when the positive class has
     true probability ``q``: ``q FL(p) + (1 - q) FL(1 - p)``."""
@@ -127,6 +161,12 @@ VALUES = {
     "p_mid": lambda: significant(P_MID),
     "soft_weight_mid": lambda: significant(soft_weight(P_MID)),
     "focal_weight_mid": lambda: significant((1.0 - P_MID) ** GAMMA),
+    # the hardest examples: focal's gradient above cross entropy's, by how much and up to where
+    "gamma_large": lambda: significant(GAMMA_LARGE),
+    "hard_grad_gain": lambda: percent(grad_ratio_peak(GAMMA)[1] - 1.0, 0),
+    "hard_grad_gain_large": lambda: percent(grad_ratio_peak(GAMMA_LARGE)[1] - 1.0, 0),
+    "hard_grad_peak_p": lambda: significant(grad_ratio_peak(GAMMA)[0], 2),
+    "hard_grad_crossover": lambda: significant(grad_ratio_crossover(GAMMA), 2),
     "q_true": lambda: significant(Q_TRUE),
     "optimal_p_at_q": lambda: significant(focal_optimal_p(Q_TRUE), 2),
 }

@@ -103,6 +103,25 @@ def mixup_squared_loss(r_i: float, r_j: float, gap: ArrayLike, lam: ArrayLike) -
     return (mix(r_i, r_j, lam) + np.asarray(gap, dtype=float)) ** 2
 
 
+#: The limit of the curvature penalty's coefficient E[lam^2 (1 - lam)^2] / 4 as alpha -> infinity
+#: (lam -> 1/2): the coefficient grows with alpha but never exceeds (1/16) / 4.
+PENALTY_WEIGHT_LIMIT = 1.0 / 64.0
+
+
+def expected_mixup_squared_loss_quadratic(r_i: float, r_j: float, curvature: float, alpha: float) -> float:
+    """``E_lam[(f(x~) - y~)^2]`` for a quadratic model (chord gap ``-lam (1 - lam) c / 2`` with
+    ``c = d^T H d``), term by term: the two samples' ordinary loss ``(r_i^2 + r_j^2) / 2``, minus
+    ``m (r_i - r_j)^2`` with ``m = E[lam (1 - lam)]``, the coupling ``-c m (r_i + r_j) / 2`` and the
+    curvature penalty ``c^2 E[lam^2 (1 - lam)^2] / 4``.  Only the first is ordinary training."""
+    m = mean_lam_one_minus_lam(alpha)
+    return (
+        0.5 * (r_i**2 + r_j**2)
+        - m * (r_i - r_j) ** 2
+        - curvature * m * (r_i + r_j) / 2.0
+        + curvature**2 * mean_lam_one_minus_lam_squared(alpha) / 4.0
+    )
+
+
 
 VALUES = {
     "alpha_small": lambda: significant(ALPHA_SMALL),
@@ -114,4 +133,6 @@ VALUES = {
     "edge_prob_uniform": lambda: percent(edge_probability(ALPHA_UNIFORM), 0),
     "penalty_weight_small": lambda: significant(mean_lam_one_minus_lam_squared(ALPHA_SMALL) / 4.0),
     "penalty_weight_uniform": lambda: significant(mean_lam_one_minus_lam_squared(ALPHA_UNIFORM) / 4.0),
+    "penalty_weight_limit": lambda: significant(PENALTY_WEIGHT_LIMIT),
+    "penalty_share_uniform": lambda: percent(mean_lam_one_minus_lam_squared(ALPHA_UNIFORM) / 4.0 / PENALTY_WEIGHT_LIMIT, 0),
 }

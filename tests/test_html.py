@@ -101,3 +101,24 @@ def test_every_math_element_is_rendered_and_nothing_loads_from_another_host(html
                 assert not re.match(r"^(https?:)?//", url), f"{path.name} loads {url}"
     fonts = list((html_dir / "_static" / "katex" / "fonts").glob("*.woff2"))
     assert fonts and (html_dir / "_static" / "katex" / "katex.min.css").is_file()
+
+
+def _bib_entries():
+    import pybtex.database
+
+    return pybtex.database.parse_file(str(ROOT / "references.bib")).entries
+
+
+@pytest.mark.parametrize("key", list(_bib_entries()), ids=str)
+def test_bibliography_prints_titles_as_written_and_blog_posts_name_their_venue(html_dir, key):
+    """The unsrt style lowercases unprotected capitals ("variational bayes", "ssh"); every title
+    must print exactly as references.bib writes it (braces aside), and every blog post must name
+    科学空间 as its venue."""
+    entry = _bib_entries()[key]
+    title = entry.fields["title"].replace("{", "").replace("}", "")
+    soup = page(html_dir, "bibliography")
+    entries = [normalise(c.get_text(" ")) for c in soup.select("div.citation")]
+    printed = [text for text in entries if normalise(title) in text]
+    assert printed, f"{key}: title {title!r} not printed as written in {entries}"
+    if "kexue.fm" in entry.fields.get("url", "") or entry.fields.get("howpublished", "").startswith("科学空间"):
+        assert "科学空间(kexue.fm)" in printed[0], printed[0]

@@ -23,7 +23,8 @@ RULES = [
 
 def our_sources() -> list[Path]:
     pages = [ROOT / n for n in ("index.md", "preface.md", "glossary.md", "bibliography.md", "404.md")]
-    return [p for p in pages if p.exists()] + sorted(p for p in (ROOT / "chapters").glob("*/*.md"))
+    chapters = (p for p in (ROOT / "chapters").glob("*/*.md") if p.parent.name != "_generated")  # the seed is verbatim
+    return [p for p in pages if p.exists()] + sorted(chapters)
 
 
 def prose_lines(path: Path):
@@ -65,3 +66,46 @@ def test_the_lint_catches_what_it_should(tmp_path):
     bad.write_text("在 NLP 中,我们这样做.\n$a, b$ 与`x, y`不算\n", encoding="utf-8")
     found = [m for _, text in prose_lines(bad) for pattern, _ in RULES for m in pattern.finditer(text)]
     assert len(found) == 5  # two spaces, comma, full stop, space after math; inside math and code skipped
+
+
+# -- one term per concept: glossary-terms.toml (preferred terms and their banned variants) -------
+def banned_terms() -> list[tuple[re.Pattern, str]]:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "glossary-terms.toml").read_text(encoding="utf-8"))
+    return [(re.compile(variant), entry["preferred"]) for entry in data["term"] for variant in entry["banned"]]
+
+
+def terminology_problems(path: Path) -> list[str]:
+    """Every banned variant on any line of one of our files (math and captions included)."""
+    terms = banned_terms()
+    return [
+        f"{path.name}:{number}: “{m.group(0)}”: write “{preferred}” (glossary-terms.toml)"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for pattern, preferred in terms
+        for m in pattern.finditer(line)
+    ]
+
+
+def our_sources_and_figures() -> list[Path]:
+    return our_sources() + sorted((ROOT / "chapters").glob("*/figures/*.py"))
+
+
+@pytest.mark.parametrize("path", our_sources_and_figures(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_our_text_uses_one_term_per_concept(path):
+    problems = terminology_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_terminology_lint_catches_banned_variants(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text("解码器重建输入，把图像切成小块（patch）。\n每个patch独立；$m\\sim\\mathrm{Bernoulli}(p)$\n", encoding="utf-8")
+    found = terminology_problems(bad)
+    assert [p.split(": ")[1] for p in found] == ["“重建”", "“小块”", "“patch”", "“Bernoulli}(p)”"], found
+    good = tmp_path / "good.md"
+    good.write_text("解码器重构输入，把图像切成图块（patch）。\n", encoding="utf-8")
+    assert terminology_problems(good) == []
+
+
+def test_the_terminology_lint_never_reads_the_seed():
+    assert not any("_generated" in p.parts for p in our_sources_and_figures())

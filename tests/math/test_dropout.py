@@ -89,7 +89,52 @@ def test_dropping_tokens_keeps_numerator_and_denominator_in_proportion():
     np.testing.assert_allclose(mc, ratio / mass, atol=0.02)
 
 
-def test_the_chapter_example_renormalised_beats_unscaled():
-    renormalised, unscaled = dropout._mae_example()
-    assert renormalised < 0.05
-    assert unscaled == pytest.approx(dropout.MAE_MASK_RATIO, abs=0.05)
+def test_exact_expectation_against_enumeration():
+    """The one-integral formula for E[attention over kept tokens] equals the exact average over
+    all 2^n keep patterns (n = 8; the all-dropped pattern, of probability p^n, left out)."""
+    rng = np.random.default_rng(3)
+    n, p = 8, 0.75
+    s, v = rng.normal(size=n), rng.normal(size=(n, 2))
+    total = np.zeros(2)
+    for bits in itertools.product([0, 1], repeat=n):
+        keep = np.array(bits, dtype=float)
+        if keep.any():
+            total = total + (1 - p) ** keep.sum() * p ** (n - keep.sum()) * dropout.attention(s, v, keep)
+    np.testing.assert_allclose(dropout.dropped_attention_expectation(s, v, p), total, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_exact_expectation_against_monte_carlo_with_any_seed(seed):
+    """The chapter's example (196 positions, 75% dropped): 20,000 draws with any seed land within
+    5 standard errors of the exact expectation, coordinate by coordinate."""
+    rng = np.random.default_rng(dropout.MAE_EXAMPLE_SEED)
+    s, v = rng.normal(size=dropout.MAE_PATCHES), rng.normal(size=(dropout.MAE_PATCHES, dropout.MAE_VALUE_DIM))
+    keep = (np.random.default_rng(seed).random((20_000, len(s))) >= dropout.MAE_MASK_RATIO).astype(float)
+    w = keep * np.exp(s - s.max())
+    outputs = (w @ v) / w.sum(axis=1, keepdims=True)
+    exact = dropout.dropped_attention_expectation(s, v, dropout.MAE_MASK_RATIO)
+    np.testing.assert_array_less(np.abs(outputs.mean(axis=0) - exact), 5 * outputs.std(axis=0) / np.sqrt(len(w)))
+
+
+def test_printed_biases_do_not_depend_on_a_random_seed_or_the_grid():
+    """The printed figures are exact: no Monte Carlo seed enters them, and a four times finer
+    quadrature grid prints the same digits.  Without renormalisation the bias is exactly p."""
+    renormalised, unscaled = dropout.mae_example()
+    assert unscaled == pytest.approx(dropout.MAE_MASK_RATIO, abs=1e-12)
+    rng = np.random.default_rng(dropout.MAE_EXAMPLE_SEED)
+    s, v = rng.normal(size=dropout.MAE_PATCHES), rng.normal(size=(dropout.MAE_PATCHES, dropout.MAE_VALUE_DIM))
+    full = dropout.attention(s, v)
+    finer = dropout.dropped_attention_expectation(s, v, dropout.MAE_MASK_RATIO, grid=80_001)
+    assert f"{100 * np.linalg.norm(finer - full) / np.linalg.norm(full):.1f}%" == dropout.VALUES["mae_renormalised_error"]()
+    assert dropout.VALUES["mae_unscaled_error"]() == "75%"
+    assert renormalised < 0.1 * unscaled
+
+
+def test_bias_shrinks_with_the_number_of_positions():
+    """The chapter's claim, with its standard errors: the mean bias over random instances falls
+    from 49 to 196 to 784 positions, and another set of instances agrees within 3 standard errors."""
+    means = [dropout.mae_bias_over_instances(n) for n in dropout.BIAS_POSITIONS]
+    assert means[0][0] > means[1][0] > means[2][0]
+    for n, (mean, se) in zip(dropout.BIAS_POSITIONS, means):
+        other, other_se = dropout.mae_bias_over_instances(n, first_seed=100)
+        assert abs(other - mean) < 3 * np.hypot(se, other_se)

@@ -116,3 +116,30 @@ def test_sample_pairing():
 def test_bent_model_fits_both_samples_and_bends():
     np.testing.assert_allclose(mixup.bent_model([-1.0, 1.0]), [0.0, 1.0], atol=1e-15)
     assert np.max(np.abs(mixup.chord_gap(mixup.bent_model, 1.0, -1.0, np.linspace(0, 1, 101)))) > 0.1
+
+
+@pytest.mark.parametrize("alpha", [0.2, 1.0, 8.0])
+@pytest.mark.parametrize("r_i, r_j, c", [(0.0, 0.0, 1.5), (0.3, -0.2, 0.0), (0.4, 0.1, -2.0)])
+def test_mixup_loss_decomposition_against_monte_carlo(alpha, r_i, r_j, c):
+    """The chapter's decomposition of the mixup squared loss (quadratic model) against sampling."""
+    lam = mixup.sample_lambda(np.random.default_rng(3), alpha, N)
+    sampled = mixup.mixup_squared_loss(r_i, r_j, -0.5 * lam * (1 - lam) * c, lam)
+    stated = mixup.expected_mixup_squared_loss_quadratic(r_i, r_j, c, alpha)
+    assert sampled.mean() == pytest.approx(stated, abs=5 * sampled.std() / np.sqrt(N) + 1e-12)
+
+
+def test_mixup_changes_what_is_asked_at_the_training_points():
+    """With unequal residuals the data term is below the ordinary loss: mixup does not ask the
+    same as plain training there (the claim 'only the behaviour between points changes' is false)."""
+    ordinary = 0.5 * (0.3**2 + 0.2**2)
+    assert mixup.expected_mixup_squared_loss_quadratic(0.3, -0.2, 0.0, 1.0) < ordinary - 0.01
+    # as alpha grows, only the mean residual of the pair is asked to vanish: r_i = -r_j costs nothing
+    assert mixup.expected_mixup_squared_loss_quadratic(0.3, -0.3, 0.0, 1e6) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_curvature_penalty_coefficient_grows_with_alpha_but_is_bounded():
+    alphas = np.geomspace(0.01, 1e4, 200)
+    weights = np.array([mixup.mean_lam_one_minus_lam_squared(a) / 4 for a in alphas])
+    assert np.all(np.diff(weights) > 0) and np.all(weights < mixup.PENALTY_WEIGHT_LIMIT)
+    assert weights[-1] == pytest.approx(mixup.PENALTY_WEIGHT_LIMIT, rel=1e-3)
+    assert mixup.VALUES["penalty_weight_limit"]() == "0.0156"
