@@ -24,6 +24,8 @@ P_EASY = 0.9
 P_HARD = 0.1
 #: A barely learnt example, where the softened truncation has already switched most of the loss off.
 P_MID = 0.6
+#: Where the softened weight is quoted: just below 1/2, and well below it.
+P_NEAR_HALF, P_FAR_BELOW_HALF = 0.45, 0.3
 #: A large focusing parameter, for the remark on the hardest examples.
 GAMMA_LARGE = 5.0
 #: A true class probability, for the calibration remark.
@@ -47,9 +49,10 @@ def cross_entropy(p: ArrayLike) -> np.ndarray:
 
 
 def hard_truncated(p: ArrayLike, margin: float = MARGIN) -> np.ndarray:
-    """Cross entropy switched off once ``p > margin``: ``-theta(margin - p) log p``."""
+    """Cross entropy switched off once ``p >= margin``: ``-theta(margin - p) log p`` with
+    ``theta(0) = 0``, as the chapter defines the step."""
     p = np.asarray(p, dtype=float)
-    return np.where(p > margin, 0.0, 1.0) * cross_entropy(p)
+    return np.where(p >= margin, 0.0, 1.0) * cross_entropy(p)
 
 
 def soft_weight(p: ArrayLike, k: float = SOFT_K) -> np.ndarray:
@@ -87,6 +90,36 @@ def focal_grad(p: ArrayLike, gamma: float = GAMMA, alpha: float = 1.0) -> np.nda
     """``d/dz [-alpha (1 - p)^gamma log p] = alpha (1 - p)^gamma (gamma p log p + p - 1)``."""
     p = np.asarray(p, dtype=float)
     return alpha * (1.0 - p) ** gamma * (gamma * p * np.log(p) + p - 1.0)
+
+
+def _argmax_on(f, lo: float, hi: float) -> float:
+    """The maximiser of a unimodal ``f`` on ``(lo, hi)`` by golden-section search."""
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(200):
+        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+        if f(a) > f(b):
+            hi = b
+        else:
+            lo = a
+    return 0.5 * (lo + hi)
+
+
+def soft_weight_change_peak(k: float = SOFT_K) -> tuple[float, float]:
+    """``(p, size)`` where the part of the softened gradient that comes from the weight changing,
+    ``w K (1 - w) |log p|``, is largest (near, not at, p = 1/2)."""
+    def size(p):
+        w = soft_weight(p, k)
+        return float(w * k * (1.0 - w) * -np.log(p))
+
+    p = _argmax_on(size, 0.2, 0.8)
+    return p, size(p)
+
+
+def soft_grad_peak(k: float = SOFT_K) -> tuple[float, float, float]:
+    """``(p, |dL_soft/dz|, that over |dCE/dz|)`` at the top of the softened gradient's bump."""
+    p = _argmax_on(lambda q: float(-soft_truncated_grad(q, k)), 0.2, 0.8)
+    g = float(-soft_truncated_grad(p, k))
+    return p, g, g / (1.0 - p)
 
 
 def grad_ratio(p: ArrayLike, gamma: float = GAMMA) -> np.ndarray:
@@ -167,6 +200,18 @@ VALUES = {
     "hard_grad_gain_large": lambda: percent(grad_ratio_peak(GAMMA_LARGE)[1] - 1.0, 0),
     "hard_grad_peak_p": lambda: significant(grad_ratio_peak(GAMMA)[0], 2),
     "hard_grad_crossover": lambda: significant(grad_ratio_crossover(GAMMA), 2),
+    # the softened weight just below 1/2 and far below it, and the bump of its gradient
+    "p_near_half": lambda: significant(P_NEAR_HALF),
+    "soft_weight_near_half": lambda: significant(soft_weight(P_NEAR_HALF)),
+    "p_far_below_half": lambda: significant(P_FAR_BELOW_HALF),
+    "soft_weight_far_below_half": lambda: significant(soft_weight(P_FAR_BELOW_HALF)),
+    "weight_change_peak_p": lambda: significant(soft_weight_change_peak()[0], 2),
+    "soft_grad_peak_p": lambda: significant(soft_grad_peak()[0], 2),
+    "soft_grad_peak": lambda: significant(soft_grad_peak()[1]),
+    "soft_grad_peak_over_ce": lambda: significant(soft_grad_peak()[2], 2),
+    # at p_mid the focal weight with gamma = K, for the comparison at equal exponents
+    "focal_weight_mid_k": lambda: significant((1.0 - P_MID) ** SOFT_K),
+    "easy_focal_over_soft": lambda: significant((1.0 - P_EASY) ** GAMMA / soft_weight(P_EASY), 2),
     "q_true": lambda: significant(Q_TRUE),
     "optimal_p_at_q": lambda: significant(focal_optimal_p(Q_TRUE), 2),
 }

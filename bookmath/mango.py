@@ -127,19 +127,43 @@ def neg_log_likelihood_grad(theta: ArrayLike, X: ArrayLike, y: ArrayLike) -> np.
     return Xb.T @ (sigmoid(Xb @ theta) - y) / len(X)
 
 
-def fit_logistic(X: ArrayLike, y: ArrayLike, iterations: int = 50) -> np.ndarray:
-    """Maximum-likelihood logistic regression by Newton's method; returns ``theta = (w, b)``."""
+def _hessian(theta: np.ndarray, Xb: np.ndarray) -> np.ndarray:
+    p = sigmoid(Xb @ theta)
+    return (Xb * (p * (1.0 - p))[:, None]).T @ Xb / len(Xb)
+
+
+def newton_logistic(X: ArrayLike, y: ArrayLike, iterations: int = 50) -> tuple[np.ndarray, int]:
+    """Maximum-likelihood logistic regression by (undamped) Newton's method from zero; returns
+    ``(theta, steps)`` with ``theta = (w, b)``.  A finite maximiser exists and is unique only when
+    the classes are not linearly separable and the features with a 1 appended have full column
+    rank; otherwise the iterates run off or the Hessian becomes singular, and this says so."""
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     Xb = np.hstack([X, np.ones((len(X), 1))])
     theta = np.zeros(Xb.shape[1])
-    for _ in range(iterations):
-        p = sigmoid(Xb @ theta)
-        hessian = (Xb * (p * (1.0 - p))[:, None]).T @ Xb / len(X)
-        step = np.linalg.solve(hessian, neg_log_likelihood_grad(theta, X, y))
+    for steps in range(1, iterations + 1):
+        try:
+            step = np.linalg.solve(_hessian(theta, Xb), neg_log_likelihood_grad(theta, X, y))
+        except np.linalg.LinAlgError:
+            raise ValueError("logistic fit: singular Hessian (are the classes linearly separable, or a feature constant?)") from None
         theta = theta - step
         if np.max(np.abs(step)) < 1e-12:
-            break
-    return theta
+            return theta, steps
+    raise ValueError(f"logistic fit: Newton's method did not converge in {iterations} steps (are the classes linearly separable?)")
+
+
+def fit_logistic(X: ArrayLike, y: ArrayLike, iterations: int = 50) -> np.ndarray:
+    """The maximum-likelihood ``theta = (w, b)`` of :func:`newton_logistic`."""
+    return newton_logistic(X, y, iterations)[0]
+
+
+def wald_interval(theta: ArrayLike, X: ArrayLike, y: ArrayLike, index: int, step: float) -> tuple[float, float]:
+    """95% Wald interval of the odds factor ``exp(step * theta[index])``, from the inverse of the
+    observed information ``N * Hessian`` at the fitted ``theta``."""
+    X = np.asarray(X, dtype=float)
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    theta = np.asarray(theta, dtype=float)
+    se = float(np.sqrt(np.linalg.inv(len(X) * _hessian(theta, Xb))[index, index]))
+    return float(np.exp(step * (theta[index] - 1.959964 * se))), float(np.exp(step * (theta[index] + 1.959964 * se)))
 
 
 @dataclass(frozen=True)
@@ -181,6 +205,12 @@ def experiment() -> Experiment:
 
 
 
+def _interval_text(index: int, step: float) -> str:
+    e = experiment()
+    lo, hi = wald_interval(e.theta, e.X_train, e.y_train, index, step)
+    return f"[{lo:.2f}, {hi:.2f}]"
+
+
 VALUES = {
     "prior": lambda: significant(PRIOR),
     "n_train": lambda: str(N_TRAIN),
@@ -196,6 +226,9 @@ VALUES = {
     # the same for SIZE_STEP grams more: 1 in the Bayes model, close to 1 when fitted
     "bayes_size_odds": lambda: significant(np.exp(SIZE_STEP * bayes_weights()[0][2])),
     "fitted_size_odds": lambda: significant(np.exp(SIZE_STEP * experiment().theta[2])),
+    "newton_steps": lambda: str(newton_logistic(experiment().X_train, experiment().y_train)[1]),
+    "fitted_colour_odds_ci": lambda: _interval_text(0, COLOUR_STEP),
+    "fitted_size_odds_ci": lambda: _interval_text(2, SIZE_STEP),
     "lda_colour_odds": lambda: significant(np.exp(COLOUR_STEP * experiment().theta_lda[0])),
     "lda_size_odds": lambda: significant(np.exp(SIZE_STEP * experiment().theta_lda[2])),
 }

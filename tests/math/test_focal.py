@@ -57,7 +57,8 @@ def test_soft_weight_tends_to_hard_step():
 
 def test_special_cases():
     np.testing.assert_allclose(focal.focal(P, gamma=0.0), focal.cross_entropy(P), rtol=1e-15)
-    np.testing.assert_allclose(focal.hard_truncated(P), np.where(P > 0.5, 0.0, -np.log(P)), rtol=1e-15)
+    np.testing.assert_allclose(focal.hard_truncated(P), np.where(P >= 0.5, 0.0, -np.log(P)), rtol=1e-15)
+    assert focal.hard_truncated(focal.MARGIN) == 0.0  # theta(0) = 0: the threshold itself is switched off
     assert np.all(focal.focal(P, 2.0) <= focal.cross_entropy(P))
 
 
@@ -113,3 +114,18 @@ def test_prose_numbers_on_the_hardest_examples():
     assert float(focal.VALUES["hard_grad_peak_p"]()) == pytest.approx(grid[ratio.argmax()], abs=0.005)
     assert float(focal.VALUES["hard_grad_crossover"]()) == pytest.approx(grid[ratio > 1].max(), abs=0.005)
     assert focal.VALUES["gamma_large"]() == "5"
+
+
+def test_softened_gradient_bump_against_a_grid():
+    """The chapter: the weight-change part peaks near p = 0.49 (not at 1/2), and the softened
+    gradient peaks near p = 0.47 at about 1.21, 2.3 times cross entropy's there (finite differences)."""
+    p = np.linspace(0.2, 0.8, 60_001)
+    g = np.abs(d_dz(focal.soft_truncated, p))
+    assert float(focal.VALUES["soft_grad_peak_p"]()) == pytest.approx(p[g.argmax()], abs=0.005)
+    assert float(focal.VALUES["soft_grad_peak"]()) == pytest.approx(g.max(), abs=0.005)
+    assert float(focal.VALUES["soft_grad_peak_over_ce"]()) == pytest.approx(g.max() / (1 - p[g.argmax()]), abs=0.05)
+    w = focal.soft_weight(p)
+    change = w * 5.0 * (1 - w) * -np.log(p)
+    assert float(focal.VALUES["weight_change_peak_p"]()) == pytest.approx(p[change.argmax()], abs=0.005)
+    assert abs(p[change.argmax()] - 0.5) > 0.01  # not at 1/2
+    assert float(focal.VALUES["soft_weight_near_half"]()) < 0.75 < 0.98 < float(focal.VALUES["soft_weight_far_below_half"]())

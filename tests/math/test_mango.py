@@ -96,3 +96,28 @@ def test_printed_accuracies_do_not_depend_on_a_test_sample():
     printed = [mango.VALUES[k]() for k in ("test_accuracy", "lda_accuracy", "bayes_accuracy")]
     e = mango.experiment()
     assert printed == [f"{100 * a:.2f}%" for a in (e.logistic_accuracy(), e.lda_accuracy(), e.bayes_accuracy())]
+
+
+def test_separable_data_give_a_clear_error_not_a_wrong_fit():
+    """No finite maximum-likelihood fit exists when the classes are linearly separable."""
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="separable"):
+        mango.fit_logistic(X, y)
+
+
+def test_newton_steps_and_wald_interval_against_finite_differences():
+    e = mango.experiment()
+    theta, steps = mango.newton_logistic(e.X_train, e.y_train)
+    assert mango.VALUES["newton_steps"]() == str(steps) and steps < 20
+    # the observed information by central differences of the gradient
+    h = 1e-6 * np.maximum(1.0, np.abs(theta))
+    cols = [(mango.neg_log_likelihood_grad(theta + hi * ei, e.X_train, e.y_train)
+             - mango.neg_log_likelihood_grad(theta - hi * ei, e.X_train, e.y_train)) / (2 * hi) for hi, ei in zip(h, np.eye(4))]
+    info = len(e.y_train) * np.array(cols)
+    se = np.sqrt(np.linalg.inv(info)[2, 2])
+    lo, hi = mango.wald_interval(theta, e.X_train, e.y_train, 2, mango.SIZE_STEP)
+    assert lo == pytest.approx(np.exp(mango.SIZE_STEP * (theta[2] - 1.96 * se)), rel=1e-3)
+    assert lo < 1.0 < hi  # the interval contains the true factor 1: size is not shown to matter
+    c_lo, c_hi = mango.wald_interval(theta, e.X_train, e.y_train, 0, mango.COLOUR_STEP)
+    assert c_lo < float(mango.VALUES["bayes_colour_odds"]()) < c_hi

@@ -16,7 +16,7 @@ posterior = e.fitted_posterior(grid).reshape(colour.shape)
 
 fig, ax = plt.subplots(figsize=(6.0, 4.0))
 filled = ax.contourf(colour, smell, posterior, levels=np.linspace(0, 1, 11), cmap="RdYlGn", alpha=0.55)
-fig.colorbar(filled, ax=ax, label="拟合模型给出的 P(好吃 | 特征)")
+fig.colorbar(filled, ax=ax, label="拟合模型给出的P(好吃 | 特征)")
 ax.contour(colour, smell, posterior, levels=[0.5], colors="black", linewidths=1.2)
 
 c_line = np.linspace(0.1, 1.0, 50)
@@ -25,7 +25,7 @@ ax.plot(c_line, bayes_boundary_smell(c_line, size), color="navy", linestyle="--"
 good = e.y_train == 1
 ax.scatter(e.X_train[good, 0], e.X_train[good, 1], s=14, marker="o", color="darkgreen", label="好吃（训练样本）")
 ax.scatter(e.X_train[~good, 0], e.X_train[~good, 1], s=14, marker="x", color="darkred", label="不好吃（训练样本）")
-ax.plot([], [], color="black", linewidth=1.2, label="拟合模型的分界 P=0.5")
+ax.plot([], [], color="black", linewidth=1.2, label="拟合模型的分界P=0.5")
 ax.plot([], [], color="navy", linestyle="--", linewidth=1.2, label="生成数据的贝叶斯分界")
 ax.set_xlim(0.1, 1.0)
 ax.set_ylim(0.5, 9.5)

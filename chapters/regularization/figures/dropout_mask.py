@@ -26,11 +26,12 @@ right.plot(ps, [scaled_mask_moments(p)[1] for p in ps], color="C0", label="理�
 p_mc = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 v_mc = [inverted_dropout(np.ones(20_000), p, rng).var() for p in p_mc]
 right.plot(p_mc, v_mc, "o", color="C1", markersize=4, label="抽样估计（20000个单元）")
-for p, name in ((BERT_SELECT, "BERT的15%"), (MAE_MASK_RATIO, "MAE的75%")):
+# Reference points only: MLM and MAE do not rescale, so p/(1-p) is not their noise variance.
+for p, name in ((BERT_SELECT, "p=0.15（BERT的选取比例）"), (MAE_MASK_RATIO, "p=0.75（MAE的遮挡比例）")):
     right.axvline(p, color="0.6", linestyle=":", linewidth=1)
-    right.annotate(name, (p, scaled_mask_moments(p)[1]), xytext=(-52 if p > 0.5 else 4, 10), textcoords="offset points", fontsize=8)
-right.set_xlabel("丢弃概率 p")
-right.set_ylabel("输出方差 / x²")
+    right.annotate(name, (p, scaled_mask_moments(p)[1]), xytext=(-128 if p > 0.5 else 4, 10), textcoords="offset points", fontsize=8)
+right.set_xlabel("丢弃概率p")
+right.set_ylabel("输出方差/h²")
 right.set_title("反向缩放后均值不变，方差随p增大", fontsize=9)
 right.legend(fontsize=8, loc="upper left")
 fig.tight_layout()
