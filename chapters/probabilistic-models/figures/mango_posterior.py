@@ -31,5 +31,5 @@ ax.set_xlim(0.1, 1.0)
 ax.set_ylim(0.5, 9.5)
 ax.set_xlabel("颜色（黄的程度，0为全绿，1为全黄）")
 ax.set_ylabel("香气评分")
-ax.legend(fontsize=7, loc="upper left", framealpha=0.9)
+ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # below the axes: inside it would hide the boundaries
 fig.tight_layout()
