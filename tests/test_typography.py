@@ -109,3 +109,26 @@ def test_the_terminology_lint_catches_banned_variants(tmp_path):
 
 def test_the_terminology_lint_never_reads_the_seed():
     assert not any("_generated" in p.parts for p in our_sources_and_figures())
+
+
+# -- the figures' own text: labels, titles, annotations are our prose too -------------------------
+def figure_strings(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string literal of a figure script (f-strings: their literal parts)."""
+    import ast
+
+    return [(node.lineno, node.value) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "chapters").glob("*/figures/*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_figure_text_has_no_space_between_cjk_and_latin(path):
+    pattern, message = RULES[0]
+    problems = [f"{path.name}:{line}: {message}: {text!r}" for line, text in figure_strings(path) if pattern.search(text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_figure_lint_sees_labels(tmp_path):
+    script = tmp_path / "fig.py"
+    script.write_text('ax.set_xlabel("理论值 p/(1-p)")\nax.set_ylabel(f"丢弃概率p={0.3:g}")\nax.set_title("样本 2 号")\n', encoding="utf-8")
+    found = [text for _, text in figure_strings(script) if RULES[0][0].search(text)]
+    assert found == ["理论值 p/(1-p)", "样本 2 号"], found

@@ -22,7 +22,7 @@ left.set_xlabel(f"这一次的平均值：{grid.mean():.3f}（期望为1）", fo
 
 # Right: variance factor p/(1-p) of m/(1-p), exact and by sampling.
 ps = np.linspace(0.0, 0.8, 200)
-right.plot(ps, [scaled_mask_moments(p)[1] for p in ps], color="C0", label="理论值 p/(1−p)")
+right.plot(ps, [scaled_mask_moments(p)[1] for p in ps], color="C0", label="理论值p/(1−p)")
 p_mc = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 v_mc = [inverted_dropout(np.ones(20_000), p, rng).var() for p in p_mc]
 right.plot(p_mc, v_mc, "o", color="C1", markersize=4, label="抽样估计（20000个单元）")
