@@ -41,7 +41,7 @@ extensions = [
     "sphinxext.opengraph",  # HTML: Open Graph tags for link previews
     "notfound.extension",  # HTML: the 404 page, outside every toctree, working at any depth
     "page_meta",  # HTML: Chinese descriptions and titles, the book's address for the two above
-    "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts
+    "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
