@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pybtex.plugin
-
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata

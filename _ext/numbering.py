@@ -67,7 +67,7 @@ class BookTocTreeCollector(TocTreeCollector):
         super().assign_figure_numbers(env)
         for docname, tags in _tags(env).items():
             equations = env.toc_fignumbers.setdefault(docname, {}).setdefault("displaymath", {})
-            equations.update({node_id: (tag,) for node_id, tag in tags.items()})
+            equations.update({node_id: (tag,) for node_id, tag in tags.items()})  # type: ignore[misc]  # the tag ("2.1") is the number
         return _changed(previous, env.toc_fignumbers)
 
 

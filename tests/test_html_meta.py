@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT, page
 
 sys.path.insert(0, str(ROOT / "_ext"))
-import page_meta  # noqa: E402  (the extension under test)
+import page_meta  # the extension under test
 
 BOOK = "科学空间选读：机器学习八篇注解"
 

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 from sphinx.application import Sphinx
@@ -60,7 +61,12 @@ def autobuild_parts():
     return IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer
 
 
-IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer = autobuild_parts()
+if TYPE_CHECKING:  # the same classes, for the type checker
+    from sphinx_autobuild.filter import IgnoreFilter
+    from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+    from sphinx_autobuild.server import RebuildServer
+else:
+    IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer = autobuild_parts()
 
 
 def restore_katex_static(app: Sphinx) -> None:
@@ -73,7 +79,7 @@ def restore_katex_static(app: Sphinx) -> None:
     missing += [] if hasattr(app, "_katex_static_path") else ["app._katex_static_path"]
     if missing:
         raise changed("sphinxcontrib-katex", f"no {', '.join(missing)}")
-    Path(app._katex_static_path).mkdir(parents=True, exist_ok=True)
+    Path(app._katex_static_path).mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
     katex.copy_file(app, katex.filename_css)
 
 
