@@ -16,7 +16,7 @@ DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texli
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf book livehtml livehtml-autobuild import test bench clean deps-html deps-pdf deps-test
+.PHONY: help html latexpdf book livehtml livehtml-autobuild import lint test bench clean deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
@@ -24,7 +24,8 @@ help:
 	@echo "make book      the PDF, then the HTML book that offers it"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
-	@echo "make test      the whole test suite (installs TeX, fonts and Chromium if missing)"
+	@echo "make lint      ruff and mypy (configured in pyproject.toml)"
+	@echo "make test      lint, then the whole test suite (installs TeX, fonts and Chromium if missing)"
 	@echo "make bench     the benchmark (prints its figures)"
 	@echo "make clean     remove $(BUILDDIR)"
 
@@ -71,7 +72,11 @@ import: $(VENV)/.book-stamp
 	$(BIN)/python -m seedimport
 
 # -- checks ------------------------------------------------------------------------------------
-test: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
+lint: $(VENV)/.test-stamp
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json

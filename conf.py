@@ -39,8 +39,10 @@ extensions = [
     "matplotlib.sphinxext.plot_directive",  # figures computed at build time
     "plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams
-    "page_meta",  # HTML: description, Open Graph, titles, robots.txt, 404 page
-    "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts
+    "sphinxext.opengraph",  # HTML: Open Graph tags for link previews
+    "notfound.extension",  # HTML: the 404 page, outside every toctree, working at any depth
+    "page_meta",  # HTML: Chinese descriptions and titles, the book's address for the two above
+    "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
@@ -106,7 +108,16 @@ html_theme_options = {
 html_context = {"default_mode": "auto"}
 templates_path = ["_templates"]  # layout.html: search scripts only on the search page, skip link target
 html_favicon = "_static/favicon.svg"
-html_additional_pages = {"404": "404.html"}  # _templates/404.html, outside every toctree
+html_extra_path = ["_extra"]  # robots.txt, at the site's root
+# Open Graph (sphinxext-opengraph): page_meta gives each page its Chinese description, the cover
+# its type, and og:url the book's address (html_baseurl).
+ogp_type = "article"
+ogp_enable_meta_description = False  # page_meta writes <meta name="description">, in Chinese
+ogp_social_cards = {"enable": False}  # no preview images drawn per page
+ogp_custom_meta_tags = ['<meta property="og:locale" content="zh_CN" />']
+# The 404 page (sphinx-notfound-page): outside every toctree, links absolute from the book's
+# address (page_meta sets notfound_urls_prefix from html_baseurl), so it works at any depth.
+notfound_template = "404.html"  # _templates/404.html, in Chinese
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
 

@@ -23,7 +23,7 @@ class PartsToctree(TocTree):
     def entries(self) -> list[str]:
         return [f"/chapters/{part.slug}/index" for part in catalog(self.env.app).parts]
 
-    def run(self):  # type: ignore[override]
+    def run(self):
         self.env.note_dependency(CATALOG_FILE)
         self.content = StringList(self.entries(), source=CATALOG_FILE)
         return super().run()

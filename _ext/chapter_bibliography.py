@@ -20,14 +20,30 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pybtex.plugin
-
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib.bibtex.directives import BibliographyDirective, BibliographyKey
-from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor, get_docnames
+from sphinxcontrib.bibtex.domain import BibtexDomain
 
 from book_catalog import CATALOG_FILE, catalog
+from private_parts import expect
+
+
+def bibtex_private_helpers():
+    """sphinxcontrib-bibtex's ``_FilterVisitor`` (a list's ``:filter:``) and ``get_docnames``
+    (documents in reading order), which :class:`IndexedBibtexDomain` calls as the domain does.
+
+    Private: neither is an API of sphinxcontrib-bibtex; nor are the domain's attributes the
+    indexed domain reads (``citation_refs``, ``bibliographies``, ``get_entries``)."""
+    from sphinxcontrib.bibtex import domain
+
+    expect(domain, "_FilterVisitor", "get_docnames", distribution="sphinxcontrib-bibtex")
+    expect(BibtexDomain, "env_updated", "get_all_cited_keys", "get_filtered_entries", "get_entries", distribution="sphinxcontrib-bibtex")
+    return domain._FilterVisitor, domain.get_docnames
+
+
+_FilterVisitor, get_docnames = bibtex_private_helpers()
 
 
 class ChapterBibliography(BibliographyDirective):
@@ -85,10 +101,19 @@ class IndexedBibtexDomain(BibtexDomain):
                 yield key, entry
 
 
+def memoise_pybtex_plugins() -> None:
+    """pybtex's plugin look-up, memoised for the whole process.
+
+    Private: a global replacement of ``pybtex.plugin.find_plugin``, which sphinxcontrib-bibtex
+    calls as a module attribute (``pybtex.plugin.find_plugin(...)``) and so gets the memoised one."""
+    expect(pybtex.plugin, "find_plugin", distribution="pybtex")
+    if not hasattr(pybtex.plugin.find_plugin, "cache_info"):
+        pybtex.plugin.find_plugin = functools.lru_cache(maxsize=None)(pybtex.plugin.find_plugin)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_domain(IndexedBibtexDomain, override=True)
-    if not hasattr(pybtex.plugin.find_plugin, "cache_info"):
-        pybtex.plugin.find_plugin = functools.lru_cache(maxsize=None)(pybtex.plugin.find_plugin)
+    memoise_pybtex_plugins()
     app.add_directive("chapter-bibliography", ChapterBibliography)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,8 +4,9 @@ A transform turns a labelled ``math_block`` whose TeX carries ``\\tag{X}`` into 
 :class:`tagged_math_block`: the tag leaves the TeX and becomes the equation's number.  Sphinx
 does not count that node class among the chapter's equations, so untagged equations keep
 numbering (c.1), (c.2) ...; :mod:`numbering` gives each tagged one its tag as number, so
-references print it.  In LaTeX the tag goes outside any inner environment, where amsmath
-allows it (Sphinx's equation*+split wrapping made ``\\tag`` fatal).
+references print it.  In LaTeX Sphinx's own wrapping stays (one equation, or several
+blank-line separated ones in one aligned block) and the tag goes beside its label, outside any
+inner environment, where amsmath allows it (``\\tag`` inside Sphinx's ``split`` is fatal).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import re
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+from sphinx.util.math import wrap_displaymath
 from sphinx.util.typing import ExtensionMetadata
+from sphinx.writers.latex import LaTeXTranslator
 
 logger = logging.getLogger(__name__)
 TAG_RE = re.compile(r"\\tag\{([^{}]*)\}")
@@ -58,28 +62,29 @@ def depart_html(self, node: tagged_math_block) -> None:
     self.depart_math_block(node)
 
 
-def latex_equation(tex: str, label: str | None, tag: str | None) -> str:
-    """One numbered LaTeX display: ``\\tag`` and ``\\label`` at the top level of ``equation``."""
-    body = tex.strip()
-    if "\\\\" in body and not body.startswith("\\begin"):
-        body = "\\begin{split}" + body + "\\end{split}"
-    head = (f"\\tag{{{tag}}}" if tag else "") + (f"\\label{{{label}}}" if label else "")
-    star = "" if (label or tag) else "*"
-    return f"\n\\begin{{equation{star}}}{head}\n{body}\n\\end{{equation{star}}}\n"
+def tagged_displaymath(tex: str, label: str, tag: str) -> str:
+    """Sphinx's LaTeX display (one equation in ``equation``+``split``, several blank-line
+    separated ones in one ``align``+``aligned`` row) with ``\\tag`` beside its ``\\label``, at
+    the top level of the display, where amsmath allows it."""
+    labeldef = f"\\label{{{label}}}"
+    wrapped = wrap_displaymath(tex, label, True)
+    if labeldef not in wrapped:  # Sphinx changed how it writes the label: the tag has no place
+        raise ExtensionError(f"sphinx.util.math.wrap_displaymath no longer writes {labeldef} at the top of the display")
+    return wrapped.replace(labeldef, labeldef + f"\\tag{{{tag}}}", 1)
 
 
-def visit_latex(self, node: nodes.math_block) -> None:
-    label = f"equation:{node['docname']}:{node['label']}" if node.get("label") else None
-    if node.get("no-wrap", node.get("nowrap", False)):
-        self.body.append((f"\\label{{{label}}}" if label else "") + node.astext())
-    else:
-        self.body.append(latex_equation(node.astext(), label, node.get("tag")))
+def visit_latex(self: LaTeXTranslator, node: nodes.math_block) -> None:
+    """Sphinx's own visitor, except that a numbered display prints its ``tag``."""
+    if not node.get("tag") or not node.get("label") or node.get("no-wrap", node.get("nowrap", False)):
+        type(self).visit_math_block(self, node)  # the class's method: the instance's is this one
+    label = f"equation:{node['docname']}:{node['label']}"
+    self.body.append(tagged_displaymath(node.astext(), label, node["tag"]))
     raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(TagEquations)
     app.add_node(tagged_math_block, html=(visit_html, depart_html), latex=(visit_latex, None))
-    # Every display equation in LaTeX goes through the same writer, tagged or not.
+    # A numbered display equation carries its number as ``tag`` (latex_numbers): print it.
     app.add_node(nodes.math_block, override=True, latex=(visit_latex, None))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

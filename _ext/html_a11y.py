@@ -8,7 +8,8 @@ aria-required-children; Lighthouse counts each against accessibility).  The entr
 
 sphinx.ext.graphviz embeds an SVG diagram as ``<object>`` with its alt text as fallback content,
 which assistive technology does not read for an object that renders (axe-core: object-alt):
-the object becomes ``role="img"`` named by that alt text.
+:func:`visit_graphviz` wraps the extension's HTML visitor, and the object it writes becomes
+``role="img"`` named by that alt text, whatever the diagram's classes or options.
 
 The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are given in
 Chinese: a screen reader announces them in the page's language.
@@ -16,10 +17,12 @@ Chinese: a screen reader announces them in the page's language.
 
 from __future__ import annotations
 
-import re
+from html import escape
 
 from sphinx.application import Sphinx
+from sphinx.ext.graphviz import graphviz, html_visit_graphviz
 from sphinx.util.typing import ExtensionMetadata
+from sphinx.writers.html5 import HTML5Translator
 
 REPLACEMENTS = {
     ' role="doc-biblioentry"': ' role="listitem"',
@@ -32,11 +35,21 @@ REPLACEMENTS = {
     'title="Link to this definition"': 'title="链接到此定义"',
     'title="Permalink to this equation"': 'title="链接到此公式"',
 }
-GRAPHVIZ_OBJECT = re.compile(r'<object (data="[^"]*" type="image/svg\+xml" class="graphviz">)\s*<p class="warning">([^<]*)</p>')
+SVG_OBJECT = "<object "
 
 
-def _name_object(match: re.Match) -> str:
-    return f'<object role="img" aria-label="{match.group(2).strip()}" {match.group(1)}<p class="warning">{match.group(2)}</p>'
+def visit_graphviz(self: HTML5Translator, node: graphviz) -> None:
+    """sphinx.ext.graphviz's HTML, its SVG ``<object>`` an image named by the diagram's alt text."""
+    start = len(self.body)
+    try:
+        html_visit_graphviz(self, node)
+    finally:  # it ends with SkipNode, after writing the diagram
+        html = "".join(self.body[start:])
+        if SVG_OBJECT in html:
+            # The same text sphinx.ext.graphviz writes as fallback: :alt:, or else the dot code.
+            label = escape(node["alt"]) if "alt" in node else self.encode(node["code"]).strip()
+            del self.body[start:]
+            self.body.append(html.replace(SVG_OBJECT, f'<object role="img" aria-label="{label}" ', 1))
 
 
 def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -44,9 +57,11 @@ def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     if body:
         for old, new in REPLACEMENTS.items():
             body = body.replace(old, new)
-        context["body"] = GRAPHVIZ_OBJECT.sub(_name_object, body)  # alt text is HTML-escaped already
+        context["body"] = body
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinx.ext.graphviz")
+    app.add_node(graphviz, override=True, html=(visit_graphviz, None))
     app.connect("html-page-context", fix_roles)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

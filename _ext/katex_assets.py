@@ -18,6 +18,7 @@ formula would pass a strict build.  :func:`render_latex` turns that into a Sphin
 from __future__ import annotations
 
 import ctypes
+import inspect
 import shutil
 import signal
 import socket
@@ -31,6 +32,8 @@ from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib import katex
 from sphinxcontrib.katex import KaTeXServer
+
+from private_parts import changed, expect
 
 
 def katex_dist(app: Sphinx) -> Path:
@@ -97,10 +100,26 @@ def start_server_process(cls, rundir: Path, timeout: float):
     raise cls.timeout_error(timeout)
 
 
-def setup(app: Sphinx) -> ExtensionMetadata:
+def patch_katex() -> None:
+    """Put :func:`start_server_process`, :func:`render_latex` and a longer start-up timeout into
+    sphinxcontrib-katex.
+
+    Private: the server's start, the module's render function (which its visitors look up at
+    each call) and its timeout constant are not an API; each is checked before it is replaced."""
+    expect(KaTeXServer, "start_server_process", "build_command", "timeout_error", distribution="sphinxcontrib-katex")
+    expect(katex, "render_latex", "KaTeXError", "STARTUP_TIMEOUT", distribution="sphinxcontrib-katex")
+    expected = {"KaTeXServer.start_server_process": (KaTeXServer.start_server_process, ["rundir", "timeout"]),
+                "render_latex": (katex.render_latex, ["latex", "options"])}
+    for name, (function, parameters) in expected.items():
+        if list(inspect.signature(function).parameters) != parameters:
+            raise changed("sphinxcontrib-katex", f"{name} takes {inspect.signature(function)}, not ({', '.join(parameters)})")
     KaTeXServer.start_server_process = classmethod(start_server_process)
     katex.render_latex = render_latex
     katex.STARTUP_TIMEOUT = 30.0  # node starts slowly on a loaded 2-core machine (5 s by default)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    patch_katex()
     app.connect("builder-inited", check_assets)
     app.connect("build-finished", copy_assets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -68,7 +68,7 @@ class FloatNumbers(SphinxPostTransform):
                 targets.setdefault((docname, node["refid"]), []).append((node, parent))
                 continue
             figtype = std.get_enumerable_node_type(node) if node["ids"] else None
-            numbers = fignumbers.get(docname, {}).get(figtype, {})
+            numbers = fignumbers.get(docname, {}).get(figtype or "", {})
             number = next((numbers[i] for i in node["ids"] if i in numbers), None)
             if figtype not in FLOAT_COUNTERS or not number:
                 continue

@@ -18,6 +18,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from book_catalog import catalog
 from equations import equation_tags
+from private_parts import changed
 
 
 def _renumber(number, chapter: int):
@@ -66,7 +67,7 @@ class BookTocTreeCollector(TocTreeCollector):
         super().assign_figure_numbers(env)
         for docname, tags in _tags(env).items():
             equations = env.toc_fignumbers.setdefault(docname, {}).setdefault("displaymath", {})
-            equations.update({node_id: (tag,) for node_id, tag in tags.items()})
+            equations.update({node_id: (tag,) for node_id, tag in tags.items()})  # type: ignore[misc]  # the tag ("2.1") is the number
         return _changed(previous, env.toc_fignumbers)
 
 
@@ -83,11 +84,24 @@ def _tags(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     return env.book_equation_tags  # type: ignore[attr-defined]
 
 
+def disable_sphinx_toctree_collector(app: Sphinx) -> None:
+    """Disable the TocTreeCollector that Sphinx registers at start-up.
+
+    Private: Sphinx has no API to replace or remove an environment collector, so this finds it
+    among the listeners of ``env-get-updated`` (``app.events.listeners``, whose handler is the
+    collector's bound method)."""
+    try:
+        owners = [getattr(listener.handler, "__self__", None) for listener in app.events.listeners["env-get-updated"]]
+    except (AttributeError, KeyError, TypeError) as err:
+        raise changed("sphinx", f"the env-get-updated listeners cannot be read from app.events.listeners ({err!r})") from None
+    collectors = [owner for owner in owners if type(owner) is TocTreeCollector]
+    if len(collectors) != 1:
+        raise changed("sphinx", f"{len(collectors)} TocTreeCollectors listen to env-get-updated; expected Sphinx's one")
+    collectors[0].disable(app)
+
+
 def replace_toctree_collector(app: Sphinx) -> None:
-    for listener in list(app.events.listeners.get("env-get-updated", [])):
-        owner = getattr(listener.handler, "__self__", None)
-        if type(owner) is TocTreeCollector:
-            owner.disable(app)
+    disable_sphinx_toctree_collector(app)
     app.add_env_collector(BookTocTreeCollector)
 
 

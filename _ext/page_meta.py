@@ -1,31 +1,36 @@
 """What a browser, a search engine and a link preview read before the page itself.
 
-For every HTML page:
+Libraries do the standard parts (conf.py loads and configures them): Open Graph tags are
+sphinxext-opengraph's, the 404 page is sphinx-notfound-page's (outside every toctree, its links
+absolute), ``robots.txt`` is copied by ``html_extra_path``.  This module keeps what none of them
+does:
 
-- ``<meta name="description">`` and Open Graph ``og:title``/``og:description`` (plus type, locale
-  and site name).  The description is the first paragraph of the chapter's 导读 (guide) section,
-  or else the page's first paragraph of prose, as plain text (citation marks dropped, TeX reduced
-  to its symbols), cut at a sentence end near :data:`DESCRIPTION_LIMIT` characters.
-- a part page that is only a table of contents is described by its title and its chapters.
-- pages without a document (search, index, 404) get a title and description of their own; the
-  404 page gets the book's address (``html_baseurl``) for its ``<base>`` when one is configured.
+- the description, in Chinese: the first paragraph of the chapter's 导读 (guide) section, or else
+  the page's first paragraph of prose, as plain text (citation marks dropped, TeX reduced to its
+  symbols), cut at a sentence end near :data:`DESCRIPTION_LIMIT` characters; a part page that is
+  only a table of contents is described by its title and its chapters.  It is written as
+  ``<meta name="description">`` and given to sphinxext-opengraph as the page's ``og:description``
+  (the library's own is the page's text from the top, joined with spaces, cut with "...");
+- the cover's ``og:type`` (a book; every other page is an article);
+- pages without a document (search, index, 404) get a Chinese title and description;
+- the book's address (``html_baseurl``, also given with ``-D`` at deployment) starts the
+  Open Graph ``og:url`` and the 404 page's links, so that page works at any depth under any
+  base path (without an address the book is taken to be at the site's root).
 
 sphinx-book-theme 1.4 prints ``pagetitle`` (the title's plain text) into its print header without
 escaping; :func:`escape_page_title` escapes it, so a ``<`` in a title stays text.
-
-After the build it writes ``robots.txt`` (everything may be crawled), so that crawlers and
-Lighthouse find one instead of a 404.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
-from pathlib import Path
+from html import escape, unescape
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util.typing import ExtensionMetadata
 
 DESCRIPTION_LIMIT = 120
@@ -117,38 +122,31 @@ def truncate(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return head.rstrip() + "…"
 
 
+def book_address(app: Sphinx, config: Config) -> None:
+    """og:url and the 404 page's links start at the book's address (where those extensions are loaded)."""
+    address = config.html_baseurl.rstrip("/") + "/" if config.html_baseurl else ""
+    if "ogp_site_url" in config:
+        config.ogp_site_url = config.ogp_site_url or address
+    if "notfound_urls_prefix" in config:
+        config.notfound_urls_prefix = urlsplit(address).path or "/"
+
+
 def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node | None) -> None:
     if pagename in GENERATED_PAGES:
         title, description = GENERATED_PAGES[pagename]
         context["title"] = title
-        if app.config.html_baseurl:  # the 404 page's <base> (_templates/404.html)
-            context["book_site_root"] = app.config.html_baseurl.rstrip("/") + "/"
     else:
-        title = re.sub(r"<[^>]+>", "", context.get("title") or "")
-        if doctree is not None:
-            description = truncate(first_paragraph(doctree) or toc_summary(doctree, title))
-        else:
-            description = ""
+        title = unescape(re.sub(r"<[^>]+>", "", context.get("title") or ""))  # the title is HTML
+        description = truncate(first_paragraph(doctree) or toc_summary(doctree, title)) if doctree is not None else ""
     description = description or app.config.project
-    title = title or app.config.project
-    tags = {
-        "description": description,
-        "og:title": title,
-        "og:description": description,
-        "og:type": "book" if pagename == app.config.root_doc else "article",
-        "og:locale": (app.config.language or "zh_CN").replace("-", "_"),
-        "og:site_name": app.config.project,
-    }
-    html = "".join(
-        f'\n    <meta {"property" if name.startswith("og:") else "name"}="{name}" content="{escape(value)}" />'
-        for name, value in tags.items()
-    )
-    context["metatags"] = context.get("metatags", "") + html
-
-
-def write_robots(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
-        (Path(app.outdir) / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{escape(description)}" />'
+    if doctree is not None:
+        # sphinxext-opengraph's per-page fields, which it writes as given; a copy, since
+        # context["meta"] is the environment's own metadata of the document.
+        fields = {**(context.get("meta") or {}), "og:description": escape(description)}
+        if pagename == app.config.root_doc:
+            fields["og:type"] = "book"
+        context["meta"] = fields
 
 
 def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -157,7 +155,7 @@ def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.connect("html-page-context", on_page_context)
+    app.connect("config-inited", book_address)
+    app.connect("html-page-context", on_page_context, priority=400)  # before sphinxext-opengraph's (500)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme sets it
-    app.connect("build-finished", write_robots)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,7 +24,7 @@ from sphinx.writers.latex import LaTeXTranslator
 def pinyin_key(text: str) -> str:
     """A lower-case ASCII sort key: pinyin with tone numbers for Chinese, the text itself for Latin."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
-    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s))
+    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s))  # type: ignore[arg-type,return-value]  # a list is allowed; its annotation says str
     return " ".join(syllables)
 
 

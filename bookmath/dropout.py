@@ -99,13 +99,14 @@ def dropped_attention_mean(
     """Monte Carlo mean of :func:`attention` when each token is dropped with probability ``p``
     (draws that would drop every token are redrawn)."""
     s = np.asarray(scores, dtype=float)
-    total, done = 0.0, 0
+    total: float | np.ndarray = 0.0
+    done = 0
     while done < draws:
         keep = bernoulli_mask(s.shape, p, rng)
         if keep.any():
             total = total + attention(s, values, keep)
             done += 1
-    return total / draws
+    return np.asarray(total) / draws
 
 
 def dropped_attention_expectation(scores: ArrayLike, values: ArrayLike, p: float, grid: int = 20_001) -> np.ndarray:

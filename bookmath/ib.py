@@ -11,6 +11,7 @@ the deep variational IB, ``I(X;Z) <= E_x KL(p(z|x) || r(z))``, is :func:`vib_rat
 
 from __future__ import annotations
 
+from typing import SupportsFloat
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -79,7 +80,7 @@ def vib_information_xz(a: ArrayLike, noise_var: ArrayLike, var_x: float = 1.0) -
     return 0.5 * np.log1p(a**2 * var_x / noise_var)
 
 
-def _f(x: float, digits: int = 3) -> str:
+def _f(x: SupportsFloat, digits: int = 3) -> str:
     return f"{float(x):.{digits}f}"
 
 

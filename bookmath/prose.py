@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import SupportsFloat
+
 import numpy as np
 
 
-def significant(x: float, digits: int = 3) -> str:
+def significant(x: SupportsFloat, digits: int = 3) -> str:
     """``digits`` significant digits, never in exponent notation (prose reads 1770, not 1.77e+03)."""
     return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="-")
 

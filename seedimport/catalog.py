@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from .errors import SeedError
 from .model import Kind

@@ -31,8 +31,8 @@ def decode(raw: bytes, path: Path | str) -> list[str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise SeedError(path, line, f"expected UTF-8 text, found byte 0x{raw[err.start]:02x}") from None
+        at = raw[: err.start].count(b"\n") + 1
+        raise SeedError(path, at, f"expected UTF-8 text, found byte 0x{raw[err.start]:02x}") from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()

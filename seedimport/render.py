@@ -13,7 +13,7 @@ import string
 
 from .catalog import Catalog, Chapter
 from .inline import INLINE_MATH_RE, split_inline
-from .model import Article, Block, Kind, MATH_KINDS
+from .model import MATH_KINDS, Article, Block, Kind
 from .punctuation import is_chinese, restore
 
 ASCII_PUNCTUATION = frozenset(string.punctuation)

@@ -17,6 +17,10 @@ pytest_plugins = ["sphinx.testing.fixtures"]  # the `app` fixture of the extensi
 
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
+# sphinx.testing's fixtures (`app`, `make_app`, @pytest.mark.sphinx(testroot=...)) for the tiny
+# projects under tests/roots/test-<name>/, as Sphinx's own extensions and sphinxcontrib-bibtex test.
+pytest_plugins = ["sphinx.testing.fixtures"]
+
 CHROMIUM = Path("/usr/bin/chromium")
 NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf"]
 CHROMIUM_ARGS = [
@@ -27,6 +31,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where sphinx.testing finds the tiny projects (testroot="x" is tests/roots/test-x)."""
+    return ROOT / "tests" / "roots"
 
 
 @pytest.fixture(scope="session")

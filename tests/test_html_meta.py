@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT, page
 
 sys.path.insert(0, str(ROOT / "_ext"))
-import page_meta  # noqa: E402  (the extension under test)
+import page_meta  # the extension under test
 
 BOOK = "科学空间选读：机器学习八篇注解"
 
@@ -53,6 +53,7 @@ def test_every_page_has_a_meaningful_title(pages):
 
 
 def test_every_page_has_a_description_and_open_graph(pages):
+    """Every page is described; every page of the book's text (not search, index, 404) previews."""
     descriptions = {}
     for name, soup in pages.items():
         description = meta(soup, name="description")
@@ -60,6 +61,9 @@ def test_every_page_has_a_description_and_open_graph(pages):
         assert len(description) <= page_meta.DESCRIPTION_LIMIT + 1, (name, description)
         assert description[-1] in "。！？；…", (name, description)  # a sentence end, or marked as cut
         assert not re.search(r"\[\d", description), (name, description)  # no citation marks
+        if name in page_meta.GENERATED_PAGES:
+            assert meta(soup, property="og:title") is None, name  # no document: nothing to preview
+            continue
         assert meta(soup, property="og:description") == description
         assert meta(soup, property="og:title") == (BOOK if name == "index" else soup.title.get_text().split(" — ")[0])
         assert meta(soup, property="og:locale") == "zh_CN"
@@ -116,14 +120,17 @@ def test_favicon_is_bundled(pages, html_dir):
         icon = soup.find("link", rel="icon")
         assert icon is not None, name
         assert not icon["href"].startswith(("http:", "https:", "//")), name
-        assert (html_dir / name).parent.joinpath(icon["href"]).resolve().is_file(), (name, icon["href"])
+        href = icon["href"]  # the 404 page's are absolute paths: it is shown at any depth
+        target = html_dir / href.lstrip("/") if href.startswith("/") else (html_dir / name).parent / href
+        assert target.resolve().is_file(), (name, href)
     assert (html_dir / "_static" / "favicon.svg").read_text().startswith("<svg")
 
 
 def test_404_page_exists_outside_the_toctree(pages):
     soup = pages["404"]
     assert "页面未找到" in soup.select_one("article").get_text()
-    assert soup.select_one('article a[href="index.html"]') is not None
+    cover = soup.select_one('article a[href$="/index.html"]')
+    assert cover is not None and cover["href"].startswith("/"), "the cover's link works from any depth"
     nav_links = {a["href"] for a in pages["index"].select("nav.bd-docs-nav a[href]")}
     assert not any("404" in href for href in nav_links)
 

@@ -192,7 +192,7 @@ def chapter_segments(body: str, html_dir) -> dict[str, str]:
         position = found + len(heading)
     back = body.find("术语表", position)
     ends = [*starts[1:], back if back >= 0 else len(body)]
-    return {c.slug: body[s:e] for c, s, e in zip(CATALOG.chapters, starts, ends)}
+    return {c.slug: body[s:e] for c, s, e in zip(CATALOG.chapters, starts, ends, strict=True)}
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import subprocess
 from conftest import NO_PDF
 from helpers import ROOT, sphinx_build
 
-
 # .buildinfo is Sphinx's note to itself for incremental builds, never served to a reader: it holds a
 # hash of the configuration, whose search-dictionary path is the (here deliberately different)
 # absolute source folder.

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 from sphinx.application import Sphinx
 from sphinxcontrib import katex
-from sphinx_autobuild.filter import IgnoreFilter
-from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
-from sphinx_autobuild.server import RebuildServer
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
@@ -33,6 +32,55 @@ ROOT = Path(__file__).resolve().parent.parent
 # Changes here change Python code that Sphinx has imported: restart rather than rebuild.
 RESTART_ON = ("conf.py", "_ext/", "seedimport/", "bookmath/")
 IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests"]
+
+
+def changed(distribution: str, what: str) -> RuntimeError:
+    return RuntimeError(
+        f"livehtml: {distribution} {importlib.metadata.version(distribution)} changed: {what}. "
+        "`make livehtml-autobuild` works without it; README.md, 'Maintenance notes', says how to adapt this tool."
+    )
+
+
+def autobuild_parts():
+    """sphinx-autobuild's file filter, reload-script middleware and rebuild server.
+
+    Private: sphinx-autobuild's API is its command line; these are its internal modules, and
+    :class:`InProcessRebuildServer` uses the server's attributes (paths, ignore,
+    change_callback, flag) and its lifespan."""
+    try:
+        from sphinx_autobuild.filter import IgnoreFilter
+        from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+        from sphinx_autobuild.server import RebuildServer
+
+        probe = RebuildServer([], IgnoreFilter([], []), change_callback=print)
+    except (ImportError, TypeError) as err:
+        raise changed("sphinx-autobuild", repr(err)) from None
+    missing = [name for name in ("paths", "ignore", "change_callback", "flag", "lifespan") if not hasattr(probe, name)]
+    if missing:
+        raise changed("sphinx-autobuild", f"RebuildServer has no {', '.join(missing)}")
+    return IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer
+
+
+if TYPE_CHECKING:  # the same classes, for the type checker
+    from sphinx_autobuild.filter import IgnoreFilter
+    from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+    from sphinx_autobuild.server import RebuildServer
+else:
+    IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer = autobuild_parts()
+
+
+def restore_katex_static(app: Sphinx) -> None:
+    """sphinxcontrib-katex deletes its temporary static folder when a build finishes; a warm
+    rebuild needs it back (the stylesheet it holds is copied into every build).
+
+    Private: the folder (``app._katex_static_path``) and its copy (``katex.copy_file``,
+    ``katex.filename_css``) are the extension's internals."""
+    missing = [name for name in ("copy_file", "filename_css") if not hasattr(katex, name)]
+    missing += [] if hasattr(app, "_katex_static_path") else ["app._katex_static_path"]
+    if missing:
+        raise changed("sphinxcontrib-katex", f"no {', '.join(missing)}")
+    Path(app._katex_static_path).mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+    katex.copy_file(app, katex.filename_css)
 
 
 class WarmSphinx:
@@ -49,10 +97,7 @@ class WarmSphinx:
             print(f"livehtml: {relative[0]} changed; restarting", flush=True)
             os.execv(sys.executable, [sys.executable, "-m", "tools.livehtml", *sys.argv[1:]])
         started = time.perf_counter()
-        # sphinxcontrib-katex deletes its temporary static folder when a build finishes; a warm
-        # rebuild needs it back (the stylesheet it holds is copied into every build).
-        Path(self.app._katex_static_path).mkdir(parents=True, exist_ok=True)
-        katex.copy_file(self.app, katex.filename_css)
+        restore_katex_static(self.app)
         try:
             self.app.build()
         except Exception as err:  # keep serving the last good build, as sphinx-autobuild does

@@ -75,7 +75,7 @@ def write_book(count: int, target: Path, seed: int = 20261125) -> Path:
         (target / "seeds" / f"{first:05d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     chapters = target / "chapters"
     chapters.mkdir()
-    for slug, title in zip(PARTS, PART_TITLES):
+    for slug, title in zip(PARTS, PART_TITLES, strict=True):
         (chapters / slug).mkdir()
         (chapters / slug / "index.md").write_text(f"(part-{slug})=\n# {title}\n\n本部分收录合成文章。\n\n```{{part-toctree}}\n```\n", encoding="utf-8")
     (chapters / "book.toml").write_text("\n".join(toml), encoding="utf-8")

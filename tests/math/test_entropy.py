@@ -56,7 +56,7 @@ def test_merge_gain_is_the_change_of_total_bits():
 def test_merge_gain_first_order_term_symbolically():
     """exact - approx is O(k^2): (exact - approx) / k -> 0 as k -> 0 (natural logs)."""
     k, n, na, nb = sp.symbols("k n n_a n_b", positive=True)
-    f = lambda x: x * sp.log(x)  # noqa: E731
+    f = lambda x: x * sp.log(x)
     exact = f(n - k) - f(n) - (f(na - k) - f(na)) - (f(nb - k) - f(nb)) - f(k)
     approx = -k * (sp.log(k * n / (na * nb)) - 1)
     assert sp.limit(sp.expand_log((exact - approx) / k, force=True), k, 0) == 0

@@ -59,7 +59,7 @@ def test_kl_gradients_finite_differences(mu, var):
 
 def test_kl_diagonal_sums_dimensions():
     mu, var = np.array([0.5, -1.0, 0.0]), np.array([1.0, 0.2, 3.0])
-    assert reparam.kl_diagonal(mu, var) == pytest.approx(sum(float(kl_to_standard_normal(m, v)) for m, v in zip(mu, var)))
+    assert reparam.kl_diagonal(mu, var) == pytest.approx(sum(float(kl_to_standard_normal(m, v)) for m, v in zip(mu, var, strict=True)))
 
 
 def test_reparameterized_sample_has_right_law():

@@ -1,0 +1,22 @@
+"""html_a11y's diagrams: every SVG diagram is an image named by its alt text (tests/roots/test-graphviz)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+
+@pytest.mark.sphinx("html", testroot="graphviz")
+def test_every_svg_diagram_is_an_image_named_by_its_alt_text(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    objects = soup.find_all("object", attrs={"type": "image/svg+xml"})
+    named = {obj.get("aria-label"): (obj.get("role"), obj["class"]) for obj in objects}
+    assert named == {
+        "客户端连到服务器": ("img", ["graphviz"]),
+        "路由器经隧道连回 & 转交": ("img", ["graphviz", "wide-diagram"]),  # a :class: keeps the name
+        "内网与公网": ("img", ["graphviz", "wide-diagram", "narrow"]),
+    }

@@ -1,0 +1,71 @@
+"""Every use of another package's private parts fails loudly, naming the package, when its target changes."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pybtex.plugin
+import pytest
+import sphinx_autobuild.server
+import sphinxcontrib.bibtex.domain
+from sphinx.errors import ExtensionError
+from sphinxcontrib import katex
+
+import chapter_bibliography
+import katex_assets
+import numbering
+from tools import livehtml
+
+NOTES = "README.md, 'Maintenance notes'"
+
+
+def test_a_sphinx_without_the_toctree_collector_listener_stops_the_build():
+    for listeners in ({}, {"env-get-updated": []}):
+        app = SimpleNamespace(events=SimpleNamespace(listeners=listeners))
+        with pytest.raises(ExtensionError, match=r"^sphinx \d[\d.]* changed: .*") as error:
+            numbering.disable_sphinx_toctree_collector(app)
+        assert NOTES in str(error.value)
+
+
+def test_a_changed_katex_server_stops_the_build(monkeypatch):
+    monkeypatch.delattr(katex.KaTeXServer, "timeout_error")
+    with pytest.raises(ExtensionError, match=r"^sphinxcontrib-katex [\d.]+ changed: KaTeXServer has no timeout_error"):
+        katex_assets.patch_katex()
+
+
+def test_a_changed_katex_render_function_stops_the_build(monkeypatch):
+    monkeypatch.setattr(katex, "render_latex", lambda latex, options=None, macros=None: "")
+    with pytest.raises(ExtensionError, match=r"sphinxcontrib-katex [\d.]+ changed: .*render_latex.* takes"):
+        katex_assets.patch_katex()
+
+
+def test_a_changed_bibtex_stops_the_build(monkeypatch):
+    monkeypatch.delattr(sphinxcontrib.bibtex.domain, "_FilterVisitor")
+    with pytest.raises(ExtensionError, match=r"^sphinxcontrib-bibtex [\d.]+ changed: .* has no _FilterVisitor"):
+        chapter_bibliography.bibtex_private_helpers()
+
+
+def test_a_changed_pybtex_stops_the_build(monkeypatch):
+    monkeypatch.delattr(pybtex.plugin, "find_plugin")
+    with pytest.raises(ExtensionError, match=r"^pybtex [\d.]+ changed: .* has no find_plugin"):
+        chapter_bibliography.memoise_pybtex_plugins()
+
+
+def test_a_changed_autobuild_server_stops_the_preview(monkeypatch):
+    class Bare:  # a server that keeps none of the attributes the preview uses
+        def __init__(self, paths, ignore_filter, change_callback) -> None:
+            pass
+
+    monkeypatch.setattr(sphinx_autobuild.server, "RebuildServer", Bare)
+    with pytest.raises(RuntimeError, match=r"^livehtml: sphinx-autobuild [\d.]+ changed: RebuildServer has no paths, ignore, change_callback, flag, lifespan"):
+        livehtml.autobuild_parts()
+    monkeypatch.undo()
+    assert livehtml.autobuild_parts()[2] is sphinx_autobuild.server.RebuildServer
+
+
+def test_a_changed_katex_static_folder_stops_the_preview(monkeypatch, tmp_path):
+    with pytest.raises(RuntimeError, match=r"sphinxcontrib-katex [\d.]+ changed: no app._katex_static_path"):
+        livehtml.restore_katex_static(SimpleNamespace())
+    monkeypatch.delattr(katex, "copy_file")
+    with pytest.raises(RuntimeError, match=r"sphinxcontrib-katex [\d.]+ changed: no copy_file"):
+        livehtml.restore_katex_static(SimpleNamespace(_katex_static_path=str(tmp_path)))
