@@ -57,7 +57,12 @@ def depart_bibliography(self: LaTeXTranslator, node: book_bibliography) -> None:
     self.body.append("\\end{bookbibliography}\n")
 
 
+KEPT_TOGETHER = 2  # the last entries of a list never stand alone at the top of a page
+
+
 def visit_citation(self: LaTeXTranslator, node: book_citation) -> None:
+    if node.parent.index(node) == max(len(node.parent) - KEPT_TOGETHER, 1):
+        self.body.append("\\bookbibkeep\n")  # no page break before this entry and the next
     LaTeXTranslator.visit_citation(self, node)  # \bibitem[label]{docname:id}, as Sphinx writes it
 
 

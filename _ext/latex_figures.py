@@ -1,0 +1,23 @@
+"""The print figures carry real text: matplotlib's PDFs are written by its cairo backend.
+
+The plot directive saves each figure as SVG for the HTML and as PDF for print.  matplotlib's own
+PDF writer cannot embed the book's Chinese font as text: Noto Sans CJK SC has CFF outlines in
+a .ttc collection, which it writes as Type 3 glyph procedures (``pdf.fonttype`` 3, the default:
+not searchable, blurry in some viewers) or, with ``pdf.fonttype`` 42, as a TrueType font whose
+embedded file is CFF (matplotlib issue 20870; poppler: "Mismatch between font type and embedded
+font file").  Cairo, which also writes the graphviz diagrams, embeds it as a CID-keyed CFF font
+with a ToUnicode map, so a figure's labels can be searched and copied like the text around it.
+The SVG for the HTML is unchanged (matplotlib's SVG writer).
+"""
+
+from __future__ import annotations
+
+from matplotlib.backend_bases import register_backend
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    # Process-wide and before any figure is drawn: the plot directive calls savefig(…, "x.pdf").
+    register_backend("pdf", "matplotlib.backends.backend_cairo", "Cairo: PDF with embedded CID fonts")
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
