@@ -41,7 +41,20 @@ class ExcerptApart(SphinxPostTransform):
                 start += 1
             section.append(raw(r"\end{bookexcerpt}\bookstandardheadings"))
             section.insert(start, raw(r"\begin{bookexcerpt}"))
-            section.parent.insert(section.parent.index(section), raw(r"\bookexcerptheading"))
+            _insert_before_targets(section, raw(r"\bookexcerptheading"))
+
+
+def _insert_before_targets(section: nodes.section, node: nodes.Node) -> None:
+    """Put ``node`` before the targets that label ``section`` (``(vae-excerpt)=`` ends the
+    previous section).  Sphinx writes such a label after the heading only when nothing but
+    targets stands between them; anything else there, and LaTeX gets the label twice."""
+    container, index = section.parent, section.parent.index(section)
+    while index > 0 and isinstance(container[index - 1], nodes.section):
+        container = container[index - 1]
+        index = len(container)
+    while index > 0 and isinstance(container[index - 1], nodes.target):
+        index -= 1
+    container.insert(index, node)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
