@@ -70,6 +70,13 @@ def latex_equation(tex: str, label: str | None, tag: str | None) -> str:
 
 def visit_latex(self, node: nodes.math_block) -> None:
     label = f"equation:{node['docname']}:{node['label']}" if node.get("label") else None
+    index = node.parent.index(node) if node.parent is not None else 0
+    while index > 0 and isinstance(node.parent[index - 1], nodes.target):  # the equation's label
+        index -= 1
+    if index > 0 and isinstance(node.parent[index - 1], nodes.paragraph):
+        # the display is a paragraph of its own in LaTeX: keep it on the page of the sentence
+        # that introduces it ("……定义" | formula at the top of the next page)
+        self.body.append("\n\\nopagebreak")
     if node.get("no-wrap", node.get("nowrap", False)):
         self.body.append((f"\\label{{{label}}}" if label else "") + node.astext())
     else:

@@ -21,6 +21,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.latex import LaTeXTranslator
 
+from latex_nodes import insert_before_targets, raw
+
 MAX_LABEL = 8  # widest label the list makes room for (Sphinx caps its own the same way)
 
 
@@ -46,6 +48,11 @@ class ReferenceListsInPlace(SphinxPostTransform):
                 entry = book_citation("", *citation.children, **citation.attributes)
                 listing += entry
             container.replace_self(listing)
+            section = listing.parent
+            if isinstance(section, nodes.section) and isinstance(section.parent, nodes.section):
+                # a chapter's references never start a page of their own: the chapter's last
+                # lines come with them (the full bibliography is a chapter and starts a page anyway)
+                insert_before_targets(section, raw(r"\bookkeepwithprevious"))
 
 
 def visit_bibliography(self: LaTeXTranslator, node: book_bibliography) -> None:

@@ -14,12 +14,10 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.typing import ExtensionMetadata
 
+from latex_nodes import insert_before_targets, raw
+
 EXCERPT_SUFFIX = "-excerpt"  # the label the importer gives the excerpt's section
 NOTE_CLASS = "excerpt-note"  # our note before the seed's text (not the author's words)
-
-
-def raw(tex: str) -> nodes.raw:
-    return nodes.raw("", tex + "\n", format="latex")
 
 
 def is_excerpt(section: nodes.section) -> bool:
@@ -41,20 +39,7 @@ class ExcerptApart(SphinxPostTransform):
                 start += 1
             section.append(raw(r"\end{bookexcerpt}\bookstandardheadings"))
             section.insert(start, raw(r"\begin{bookexcerpt}"))
-            _insert_before_targets(section, raw(r"\bookexcerptheading"))
-
-
-def _insert_before_targets(section: nodes.section, node: nodes.Node) -> None:
-    """Put ``node`` before the targets that label ``section`` (``(vae-excerpt)=`` ends the
-    previous section).  Sphinx writes such a label after the heading only when nothing but
-    targets stands between them; anything else there, and LaTeX gets the label twice."""
-    container, index = section.parent, section.parent.index(section)
-    while index > 0 and isinstance(container[index - 1], nodes.section):
-        container = container[index - 1]
-        index = len(container)
-    while index > 0 and isinstance(container[index - 1], nodes.target):
-        index -= 1
-    container.insert(index, node)
+            insert_before_targets(section, raw(r"\bookexcerptheading"))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

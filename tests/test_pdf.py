@@ -645,12 +645,27 @@ def test_links_are_not_italic(pdf, pages, tex):
         assert "Italic" not in fonts and "Oblique" not in fonts, f"p.{p['number']}: {fonts}"
 
 
-def test_links_carry_no_colour_or_box(pdf):
+def _coloured_pixels(pdf: Path, number: int, out: Path) -> int:
+    """Pixels of a page (rendered at 40 dpi) that are clearly not grey."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "40", "-f", str(number), "-l", str(number), "-singlefile", "-png", str(pdf), str(out)], check=True)
+    image = Image.open(out.with_suffix(".png")).convert("RGB")
+    return sum(1 for r, g, b in image.getdata() if max(r, g, b) - min(r, g, b) > 60)
+
+
+def test_links_carry_no_colour_or_box(pdf, pages, tmp_path):
+    """The contents and the part pages are all links (chapters, sections, glossary terms), and
+    nothing else on them has colour: on paper they look like text."""
     objects = _pdf_objects(pdf)
     assert b"/Subtype/Link" in objects.replace(b" ", b""), "the PDF has links"
-    assert not re.search(rb"/C\s*\[\s*[\d.]+\s+[\d.]+\s+[\d.]+\s*\]\s*/Border\s*\[\s*0\s+0\s+1", objects)
     borders = re.findall(rb"/Border\s*\[([^\]]*)\]", objects)
     assert borders and all(b.split() == [b"0", b"0", b"0"] for b in borders), "no link box"
+    linked = [p for p in pages if p["lines"][:1] == ["目录"] or p["head"] == "目录"]
+    linked += [p for p in pages if p["lines"] and re.match(r"第[一二三四五六七八九十]+部分$", p["lines"][0])]
+    assert len(linked) > len(CATALOG.parts)
+    coloured = {p["number"]: n for p in linked if (n := _coloured_pixels(pdf, p["number"], tmp_path / f"p{p['number']}"))}
+    assert coloured == {}, f"coloured pixels on link-only pages: {coloured}"
 
 
 def test_the_log_lists_no_overfull_or_badly_underfull_line(log):
