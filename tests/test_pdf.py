@@ -721,3 +721,22 @@ def test_cross_chapter_equation_references_name_the_chapter(segments, html_dir):
             position = found + 1
             checked += 1
     assert checked >= 2, "the book refers to other chapters' equations"
+
+
+def test_no_hyphenation_inside_latin_words_in_chinese_text(pdf, html_dir):
+    """A line of Chinese text never ends in a hyphen that the word does not have (Vari-|ational,
+    Sample-|Pairing); the English reference lists may hyphenate."""
+    text = pdftotext(pdf, "-layout", *[f"-{k}" if len(k) == 1 else k for pair in TEXT_BLOCK.items() for k in (pair[0], str(pair[1]))])
+    hyphenated_words = set()
+    for path in sorted(html_dir.rglob("*.html")):
+        hyphenated_words |= set(re.findall(r"[A-Za-z]+-[A-Za-z]+", path.read_text(encoding="utf-8")))
+    lines = text.splitlines()
+    broken = []
+    for line, following in zip(lines, lines[1:] + [""]):
+        m = re.search(r"([A-Za-z]+)-\s*$", line)
+        if m and re.search(r"[\u4e00-\u9fff]", line):
+            rest = re.match(r"\s*([A-Za-z]+)", following)
+            word = f"{m[1]}-{rest[1] if rest else ''}"
+            if word not in hyphenated_words:
+                broken.append(line.strip()[-30:])
+    assert broken == []
