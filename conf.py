@@ -45,6 +45,8 @@ extensions = [
     "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
+    "latex_excerpt",  # PDF: the seed's excerpt set apart from our commentary
+    "latex_figures",  # PDF: figures written by cairo, their labels real text (no Type 3 fonts)
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
     "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
@@ -59,6 +61,7 @@ numfig = True
 math_numfig = True
 numfig_secnum_depth = 1
 math_eqref_format = "({number})"
+numfig_format = {"figure": "图%s", "table": "表%s"}  # no space between Chinese and digits: 图1.1
 
 # -- Figures: computed at build time, SVG in HTML, vector PDF in print, reproducible ------------
 plot_formats = ["svg", "pdf"]
@@ -155,6 +158,12 @@ latex_elements = {
         r"\newcommand{\booklicence}{原文以\mbox{CC BY-NC-SA}许可发表于科学空间（kexue.fm）；\\"
         r"本书（原文节选与注解）依同一许可以\mbox{CC BY-NC-SA 4.0}发布：\\"
         r"\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}}",
+        # The colophon on the back of the title page, written for print (the cover's text is the web's).
+        r"\newcommand{\bookcolophon}{原文：苏剑林，刊于博客“科学空间”（kexue.fm）；本书逐字照录其中八篇文章的开头部分。\par "
+        r"注解与编排：本书编者（导读、注解与延伸、图、术语表、索引）。\par "
+        r"许可：原文以\mbox{CC BY-NC-SA}许可发表；依其“相同方式共享”条款，本书（原文节选与注解）以\mbox{CC BY-NC-SA 4.0}发布，"
+        r"转载和改编时请保留上述署名并沿用同一许可：\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}。\par "
+        r"本书的程序代码（导入器、扩展、测试）以MIT许可发布。\par}",
     ]),
     "maketitle": r"\bookfrontmatter\booktitlepage",
     "tableofcontents": "",  # printed after the imprint page by latex_structure

@@ -73,8 +73,19 @@ def tagged_displaymath(tex: str, label: str, tag: str) -> str:
     return wrapped.replace(labeldef, labeldef + f"\\tag{{{tag}}}", 1)
 
 
+def keep_with_introduction(self: LaTeXTranslator, node: nodes.math_block) -> None:
+    """A display right after its introducing paragraph stays on that paragraph's page
+    ("……定义" | formula at the top of the next page)."""
+    index = node.parent.index(node) if node.parent is not None else 0
+    while index > 0 and isinstance(node.parent[index - 1], nodes.target):  # the equation's label
+        index -= 1
+    if index > 0 and isinstance(node.parent[index - 1], nodes.paragraph):
+        self.body.append("\n\\nopagebreak")
+
+
 def visit_latex(self: LaTeXTranslator, node: nodes.math_block) -> None:
     """Sphinx's own visitor, except that a numbered display prints its ``tag``."""
+    keep_with_introduction(self, node)
     if not node.get("tag") or not node.get("label") or node.get("no-wrap", node.get("nowrap", False)):
         type(self).visit_math_block(self, node)  # the class's method: the instance's is this one
     label = f"equation:{node['docname']}:{node['label']}"

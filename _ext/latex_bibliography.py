@@ -21,6 +21,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.latex import LaTeXTranslator
 
+from latex_nodes import insert_before_targets, raw
+
 MAX_LABEL = 8  # widest label the list makes room for (Sphinx caps its own the same way)
 
 
@@ -46,6 +48,11 @@ class ReferenceListsInPlace(SphinxPostTransform):
                 entry = book_citation("", *citation.children, **citation.attributes)
                 listing += entry
             container.replace_self(listing)
+            section = listing.parent
+            if isinstance(section, nodes.section) and isinstance(section.parent, nodes.section):
+                # a chapter's references never start a page of their own: the chapter's last
+                # lines come with them (the full bibliography is a chapter and starts a page anyway)
+                insert_before_targets(section, raw(r"\bookkeepwithprevious"))
 
 
 def visit_bibliography(self: LaTeXTranslator, node: book_bibliography) -> None:
@@ -57,7 +64,12 @@ def depart_bibliography(self: LaTeXTranslator, node: book_bibliography) -> None:
     self.body.append("\\end{bookbibliography}\n")
 
 
+KEPT_TOGETHER = 2  # the last entries of a list never stand alone at the top of a page
+
+
 def visit_citation(self: LaTeXTranslator, node: book_citation) -> None:
+    if node.parent.index(node) == max(len(node.parent) - KEPT_TOGETHER, 1):
+        self.body.append("\\bookbibkeep\n")  # no page break before this entry and the next
     LaTeXTranslator.visit_citation(self, node)  # \bibitem[label]{docname:id}, as Sphinx writes it
 
 

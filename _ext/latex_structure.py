@@ -5,8 +5,9 @@ With ``latex_toplevel_sectioning = 'part'`` every document of the cover's toctre
 preface, the glossary and the bibliography.  This post-transform (LaTeX only; the HTML is
 untouched) reshapes the assembled book:
 
-- the cover's own text goes to the back of the title page (the imprint page), followed by the
-  table of contents;
+- the cover's own text is the web book's welcome (it speaks of the search box and of reading
+  offline) and stays out of print: the back of the title page is the colophon written for print
+  (``\\bookimprintpage``: its words in conf.py, its layout in kexuebook.sty), then the contents;
 - the documents named in ``latex_front_matter`` / ``latex_back_matter`` are set one level
   deeper: a ``\\chapter`` without number in ``\\frontmatter`` / ``\\backmatter``;
 - ``\\mainmatter`` starts at the first part; a part page's text before its chapters is the part's
@@ -40,12 +41,11 @@ class BookMatter(SphinxPostTransform):
         front = set(self.config.latex_front_matter)
         back = set(self.config.latex_back_matter)
 
-        # The cover's text (everything that is not a toctree) becomes the imprint page.
+        # The cover's text (everything that is not a toctree) is the web's; print has its colophon.
         cover = [child for child in root.children[1:] if not _holds_documents(child) and not isinstance(child, nodes.target)]
         for child in cover:
             root.remove(child)
-        imprint = [raw(r"\begin{bookimprint}"), *cover, raw(r"\end{bookimprint}"), raw(r"\booktableofcontents")]
-        root.insert(1, imprint)
+        root.insert(1, [raw(r"\bookimprintpage"), raw(r"\booktableofcontents")])
 
         main_started = back_started = False
         for start in list(self.document.findall(addnodes.start_of_file)):

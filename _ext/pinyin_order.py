@@ -1,30 +1,59 @@
 """Glossary and general index in pinyin order, grouped by initial letter, in HTML and in the PDF.
 
-Sphinx sorts by code point and groups Chinese entries one character per group.  Here:
-- the ``glossary`` directive sorts its terms by pinyin and puts a letter heading before each group;
-- the HTML general index is regrouped by pinyin initial (``html-page-context`` of ``genindex``);
-- in LaTeX every ``\\index{key@text}`` gets a pinyin sort key, so xindy orders and groups it.
+Sphinx sorts by code point and groups Chinese entries one character per group.  Here one sort
+key (:func:`pinyin_key`: pypinyin's phrase-aware readings, corrected by ``pinyin-overrides.tsv``)
+orders every list of terms:
+- the ``glossary`` directive sorts its terms and puts a letter heading before each group;
+- the HTML general index is regrouped by initial (``html-page-context`` of ``genindex``), its
+  sub-entries sorted under their head;
+- in LaTeX every ``\\index{key@text}`` (head and sub-entry) gets the ASCII pinyin key as its sort
+  key, so xindy orders the printed index the same way and files each entry under its letter.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from itertools import groupby
+from pathlib import Path
 
 from docutils import nodes
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains.std import Glossary
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.latex import LaTeXTranslator
 
+OVERRIDES = Path(__file__).with_name("pinyin-overrides.tsv")
+HAN_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def read_overrides(path: Path) -> dict[str, list[list[str]]]:
+    """phrase → one reading per character, as ``load_phrases_dict`` takes them."""
+    table: dict[str, list[list[str]]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, _, reading = line.partition("\t")
+        syllables = reading.split()
+        if len(syllables) != len(HAN_RE.findall(phrase)) or not syllables:
+            raise ValueError(f"{path}:{number}: expected 'phrase<TAB>pinyin' with one syllable per Chinese character, got {line!r}")
+        table[phrase.strip()] = [[s] for s in syllables]
+    return table
+
+
+@cache
+def _load_overrides() -> None:
+    load_phrases_dict(read_overrides(OVERRIDES))
+
 
 def pinyin_key(text: str) -> str:
     """A lower-case ASCII sort key: pinyin with tone numbers for Chinese, the text itself for Latin."""
+    _load_overrides()
     text = unicodedata.normalize("NFKC", text).strip().lower()
-    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s))  # type: ignore[arg-type,return-value]  # a list is allowed; its annotation says str
+    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: [s])  # type: ignore[arg-type,return-value]  # a list is allowed; its annotation says str
     return " ".join(syllables)
 
 
@@ -54,27 +83,40 @@ class PinyinGlossary(Glossary):
 def regroup_genindex(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if pagename != "genindex" or "genindexentries" not in context:
         return
-    entries = [entry for _letter, group in context["genindexentries"] for entry in group]
+    entries = [
+        (name, (targets, sorted(subentries, key=lambda sub: pinyin_key(sub[0])), category))
+        for _letter, group in context["genindexentries"]
+        for name, (targets, subentries, category) in group
+    ]
     entries.sort(key=lambda entry: pinyin_key(entry[0]))
     context["genindexentries"] = [
         (letter, list(group)) for letter, group in groupby(entries, key=lambda entry: initial(entry[0]))
     ]
 
 
-INDEX_KEY_RE = re.compile(r"(\\index\{|!)([^@{}!]*)@")
+# The sort part of a head (after "\index{") or of a sub-entry (after an unescaped "!"), up to its
+# "@": Sphinx escapes a literal @ ! " as "@ "! "" and writes commands as \name{}.
+INDEX_KEY_RE = re.compile(r'(\\index\{|(?<!")!)((?:\\[A-Za-z]+\{\}|"[@!"]|[^@!"{}\\])*)@')
 
 
-def visit_index_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
-    start = len(self.body)
-    LaTeXTranslator.visit_index(self, node)
-    written = "".join(self.body[start:])
-    del self.body[start:]
-    self.body.append(INDEX_KEY_RE.sub(lambda m: f"{m[1]}{_ascii_key(m[2])}@", written))
+def keyed_index_entries(written: str) -> str:
+    """Sphinx's ``\\index`` commands with each sort part replaced by its pinyin key."""
+    return INDEX_KEY_RE.sub(lambda m: f"{m[1]}{_ascii_key(m[2])}@", written)
 
 
 def _ascii_key(escaped: str) -> str:
-    plain = re.sub(r"\\[A-Za-z]+\{\}|[\\{}\"]", "", escaped)
+    plain = re.sub(r"\\[A-Za-z]+\{\}|\"(?=[@!\"])", "", escaped)
     return re.sub(r"[^a-z0-9 ]", "", pinyin_key(plain)) or "0"
+
+
+def visit_index_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
+    """Sphinx's own visitor, then the sort keys: it ends by raising SkipNode, so the rewriting
+    happens on the way out, and the SkipNode goes on to the writer as before."""
+    start = len(self.body)
+    try:
+        LaTeXTranslator.visit_index(self, node)
+    finally:
+        self.body[start:] = [keyed_index_entries("".join(self.body[start:]))]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -103,7 +103,7 @@ def body(pdf) -> str:
     """The PDF's text inside the text block, normalised, from the end of the table of contents."""
     crop = [f"-{k}" if len(k) == 1 else k for pair in TEXT_BLOCK.items() for k in (pair[0], str(pair[1]))]
     text = normalise(pdftotext(pdf, "-r", "72", *crop))
-    toc_end = text.find("索引")  # the contents' last entry
+    toc_end = text.find("索引", text.find("目录"))  # the contents' last entry (the colophon names it too)
     assert toc_end >= 0, "the table of contents lists the index"
     return text[toc_end:]
 
@@ -435,3 +435,308 @@ def test_html_offers_a_current_pdf_and_never_a_stale_or_missing_one(pdf, source,
 
     sphinx_build("html", source, out, "-D", f"pdf_download_file={tmp_path / 'missing.pdf'}")
     assert _download_link(out) is None and "book.pdf" not in article_text(page(out, "index"))
+
+
+# -- what a reader of the printed book sees (issue 15) ---------------------------------------------
+# Each check reads the PDF as a reader meets it (its text and where it stands, its fonts, its
+# destinations) or the LaTeX log; the PDF is the session's one build.
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MIN_LINES_PER_PAGE = 5
+PAGE_SPLIT_X = A4[0] / 2  # the index is set in two columns
+FOOT_Y = 782  # below the text block's last baseline and its descenders, above the page number
+
+
+@pytest.fixture(scope="session")
+def page_count(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info)[1])
+
+
+def page_text(pdf: Path, number: int, *, y: float, height: float, layout: bool = True) -> str:
+    """The text of one page inside a horizontal band (y, height in pt from the top)."""
+    band = ["-x", "0", "-y", str(y), "-W", str(int(A4[0]) + 1), "-H", str(height)]
+    return pdftotext(pdf, "-f", str(number), "-l", str(number), *band, *(["-layout"] if layout else []))
+
+
+@pytest.fixture(scope="session")
+def pages(pdf, page_count) -> list[dict]:
+    """Per page: its running head, its foot and the lines of its text block."""
+    out = []
+    for number in range(1, page_count + 1):
+        body = page_text(pdf, number, y=TEXT_BLOCK["y"], height=TEXT_BLOCK["H"])
+        out.append({
+            "number": number,
+            "head": " ".join(page_text(pdf, number, y=0, height=TEXT_BLOCK["y"], layout=False).split()),
+            "foot": " ".join(page_text(pdf, number, y=FOOT_Y, height=int(A4[1] - FOOT_Y), layout=False).split()),
+            "lines": [line.strip() for line in body.splitlines() if line.strip()],
+        })
+    return out
+
+
+def _index_lines(pdf: Path, first: int, last: int) -> list[tuple[int, str]]:
+    """(depth, text) of the printed index's lines in reading order: page, column, top to bottom;
+    depth 0 for a head or a letter, 1 for a sub-entry (indented in its column)."""
+    xml = pdftotext(pdf, "-f", str(first), "-l", str(last), "-bbox-layout")
+    lines = []
+    for page_number, page_xml in enumerate(xml.split("<page ")[1:]):
+        for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</line>', page_xml, re.S):
+            words = re.findall(r"<word[^>]*>([^<]*)</word>", m[3])
+            x, y = float(m[1]), float(m[2])
+            if TEXT_BLOCK["y"] <= y <= TEXT_BLOCK["y"] + TEXT_BLOCK["H"]:
+                lines.append((page_number, x >= PAGE_SPLIT_X, y, x, " ".join(words)))
+    lines.sort()
+    column_left: dict[tuple[int, bool], float] = {}
+    for page_number, column, _, x, _ in lines:
+        column_left[(page_number, column)] = min(x, column_left.get((page_number, column), x))
+    out = []
+    for page_number, column, _, x, text in lines:
+        if re.fullmatch(r"[\d, ivxlc]+", text) or text == "索引":
+            continue  # a wrapped list of pages, or the heading
+        out.append((int(x - column_left[(page_number, column)] > 5), re.sub(r"(, [\divxlc]+)+$", "", text)))
+    return out
+
+
+@pytest.fixture(scope="session")
+def printed_index(pdf, pages) -> list[tuple[int, str]]:
+    index_pages = [p["number"] for p in pages if p["lines"][:1] == ["索引"] or p["head"] == "索引"]
+    assert index_pages, "the index has pages of its own"
+    return _index_lines(pdf, index_pages[0], index_pages[-1])
+
+
+def _grouped(lines: list[tuple[int, str]]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """[(letter, [(head, [sub-entries])])] from (depth, text) lines whose letters stand alone."""
+    groups: list[tuple[str, list[tuple[str, list[str]]]]] = []
+    for depth, text in lines:
+        if depth == 0 and len(text) == 1 and text.isupper():
+            groups.append((text, []))
+        elif depth == 0:
+            assert groups, f"index entry {text!r} before the first letter"
+            groups[-1][1].append((text, []))
+        else:
+            groups[-1][1][-1][1].append(text)
+    return groups
+
+
+def html_index(html_dir) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    soup = page(html_dir, "genindex")
+    groups = []
+    for heading in soup.select("h2"):
+        table = heading.find_next("table", class_="indextable")
+        entries = []
+        for item in table.select("td > ul > li"):
+            sub = item.find("ul")
+            if sub is not None:
+                sub.extract()
+            head = item.find("a").get_text(strip=True) if item.find("a") else item.get_text(strip=True)
+            entries.append((head, [li.find("a").get_text(strip=True) for li in (sub.select("li") if sub else [])]))
+        groups.append((heading.get_text(strip=True), entries))
+    return groups
+
+
+def _check_index(groups, where: str) -> None:
+    from pinyin_order import initial, pinyin_key, read_overrides, OVERRIDES
+
+    letters = [letter for letter, _ in groups]
+    assert letters == sorted(letters) and set(letters) <= set(LETTERS), f"{where}: groups A–Z only, in order: {letters}"
+    for letter, entries in groups:
+        heads = [head for head, _ in entries]
+        assert heads, f"{where}: group {letter} is empty"
+        assert heads == sorted(heads, key=pinyin_key), f"{where}: group {letter} not in pinyin order: {heads}"
+        for head, subs in entries:
+            assert initial(head) == letter, f"{where}: {head!r} filed under {letter}"
+            assert subs == sorted(subs, key=pinyin_key), f"{where}: sub-entries of {head!r}: {subs}"
+    filed = {head: letter for letter, entries in groups for head, _ in entries}
+    # Polyphones, independently of the key function: the override table's readings decide.
+    for phrase, reading in read_overrides(OVERRIDES).items():
+        if phrase in filed:
+            assert filed[phrase] == reading[0][0][0].upper(), f"{where}: {phrase} read {reading[0][0]}"
+    assert filed.get("重参数化") == "C", f"{where}: 重参数化 is chóng (C)"
+    latin = [head for head in filed if head[:1].isascii()]
+    assert latin and all(filed[h] == h[0].upper() for h in latin), f"{where}: Latin entries under their letter"
+
+
+def test_printed_index_is_in_pinyin_order_under_a_to_z(printed_index):
+    groups = _grouped(printed_index)
+    assert sum(len(entries) for _, entries in groups) >= 30
+    assert any(subs for _, entries in groups for _, subs in entries), "sub-entries print under their head"
+    _check_index(groups, "PDF index")
+
+
+def test_html_index_is_in_pinyin_order_under_a_to_z(html_dir):
+    _check_index(html_index(html_dir), "HTML genindex")
+
+
+def test_printed_index_and_html_index_agree(printed_index, html_dir):
+    assert _grouped(printed_index) == html_index(html_dir)
+
+
+def test_printed_glossary_is_in_the_htmls_pinyin_order(body, html_dir):
+    glossary = page(html_dir, "glossary")
+    for link in glossary.select("a.headerlink"):
+        link.extract()
+    terms = [normalise(dt.get_text(strip=True)) for dt in glossary.select("dl.glossary dt")]
+    letters = [normalise(r.get_text(strip=True)) for r in glossary.select("p.rubric")]
+    end = body.rfind("参考文献")  # the full bibliography, after the glossary
+    printed = body[body.rfind("术语表", 0, end) : end]
+    assert in_order(printed, terms) == [], "the glossary prints its terms in the HTML's (pinyin) order"
+    assert letters and in_order(printed, letters) == []
+    entry = {normalise(dt.get_text(strip=True)): dt for dt in glossary.select("dl.glossary dt")}
+    assert "重参数化" in entry and entry["重参数化"].find_previous("p", class_="rubric").get_text(strip=True) == "C"
+
+
+def test_running_heads_name_the_chapter_and_the_section(pages, html_dir):
+    titles = {c.number: html_heading(page(html_dir, c.docname).select_one("article h1"))[1] for c in CATALOG.chapters}
+    seen = set()
+    for p in pages:
+        m = re.match(r"第(\d+)章", p["head"])
+        if not m:
+            continue
+        number = int(m[1])
+        head = normalise(p["head"])
+        assert head.startswith(f"第{number}章{titles[number]}"), f"p.{p['number']}: {p['head']}"
+        assert re.search(rf"{number}\.\d+\S", head), f"p.{p['number']}: the section is named: {p['head']}"
+        seen.add(number)
+    assert seen == set(titles), f"every chapter has pages with its running head: {sorted(seen)}"
+    assert not any("科学空间选读" in p["head"] for p in pages), "the head names the chapter, not the book"
+    feet = [(p["number"], p["foot"]) for p in pages[1:] if not re.fullmatch(r"[\divxlc]*", p["foot"])]
+    assert feet == [], "the foot holds only the page number (the title page has none)"
+
+
+def test_no_type3_font(pdf):
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Type 3" not in fonts.stdout, fonts.stdout
+    assert "Mismatch" not in fonts.stderr, "every embedded font file is what its font dictionary says"
+
+
+def test_figure_labels_are_text(segments):
+    # axis labels drawn only inside the figures (chapters/*/figures/*.py), found as text in the PDF
+    figure_words = {"mango": "香气评分", "min-entropy": "字对在语料中出现的次数"}
+    for slug, word in figure_words.items():
+        assert word in segments[slug], f"{slug}: the figure's label {word} is text"
+
+
+def test_no_near_empty_page_and_no_lone_reference(pages):
+    sparse = [(p["number"], p["lines"]) for p in pages if len(p["lines"]) < MIN_LINES_PER_PAGE]
+    assert sparse == [], f"pages with fewer than {MIN_LINES_PER_PAGE} lines: {sparse}"
+    for p in pages:
+        if p["lines"] and re.match(r"\[\d+(\.\d+)?\]", p["lines"][0]):
+            labels = [line for line in p["lines"] if re.match(r"\[\d+(\.\d+)?\]", line)]
+            body_lines = [line for line in p["lines"] if not line.startswith("[")]
+            assert len(labels) > 1 or len(body_lines) > MIN_LINES_PER_PAGE, f"p.{p['number']}: a lone reference"
+
+
+def test_contents_keeps_each_chapter_with_its_sections(pages):
+    toc = [p for p in pages if p["lines"][:1] == ["目录"] or p["head"] == "目录"]
+    assert toc
+    for p in toc:
+        assert not re.match(r"第\d+章", p["lines"][-1]), f"p.{p['number']}: a chapter's line ends the page"
+
+
+def test_links_are_not_italic(pdf, pages, tex):
+    """A link is text like any other: the part pages carry links (chapters, glossary terms with Latin
+    letters) and no emphasis, so no italic font may be used on them."""
+    part_pages = [p for p in pages if p["lines"] and re.match(r"第[一二三四五六七八九十]+部分$", p["lines"][0])]
+    assert len(part_pages) == len(CATALOG.parts)
+    assert "\\sphinxcrossref" in tex and "\\sphinxtermref" in tex
+    for p in part_pages:
+        assert re.search(r"[A-Za-z]", " ".join(p["lines"])) or p is not part_pages[-1]
+        fonts = subprocess.run(["pdffonts", "-f", str(p["number"]), "-l", str(p["number"]), str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "Italic" not in fonts and "Oblique" not in fonts, f"p.{p['number']}: {fonts}"
+
+
+def _coloured_pixels(pdf: Path, number: int, out: Path) -> int:
+    """Pixels of a page (rendered at 40 dpi) that are clearly not grey."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "40", "-f", str(number), "-l", str(number), "-singlefile", "-png", str(pdf), str(out)], check=True)
+    data = Image.open(out.with_suffix(".png")).convert("RGB").tobytes()
+    return sum(1 for i in range(0, len(data), 3) if max(data[i : i + 3]) - min(data[i : i + 3]) > 60)
+
+
+def test_links_carry_no_colour_or_box(pdf, pages, tmp_path):
+    """The contents and the part pages are all links (chapters, sections, glossary terms), and
+    nothing else on them has colour: on paper they look like text."""
+    objects = _pdf_objects(pdf)
+    assert b"/Subtype/Link" in objects.replace(b" ", b""), "the PDF has links"
+    borders = re.findall(rb"/Border\s*\[([^\]]*)\]", objects)
+    assert borders and all(b.split() == [b"0", b"0", b"0"] for b in borders), "no link box"
+    linked = [p for p in pages if p["lines"][:1] == ["目录"] or p["head"] == "目录"]
+    linked += [p for p in pages if p["lines"] and re.match(r"第[一二三四五六七八九十]+部分$", p["lines"][0])]
+    assert len(linked) > len(CATALOG.parts)
+    coloured = {p["number"]: n for p in linked if (n := _coloured_pixels(pdf, p["number"], tmp_path / f"p{p['number']}"))}
+    assert coloured == {}, f"coloured pixels on link-only pages: {coloured}"
+
+
+def test_the_log_lists_no_overfull_or_badly_underfull_line(log):
+    bad = re.findall(r"^(Overfull \\hbox .*|Underfull \\hbox \(badness 10000\) in paragraph .*)$", log, re.M)
+    assert bad == []
+
+
+def test_captions_are_chinese_style(body):
+    assert re.search(r"图\d+\.\d+", body)
+    assert not re.search(r"图\d+\.\d+[:：]", body), "no colon after a caption's number"
+
+
+def test_title_page_and_colophon_have_their_own_page_labels(pdf, pages):
+    dests = subprocess.run(["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True, check=True).stdout
+    label_page = {m[2]: int(m[1]) for m in re.finditer(r'^\s*(\d+) \[.*\] "page\.([ivxlc]+)"$', dests, re.M)}
+    assert label_page.get("i") == 1 and label_page.get("ii") == 2, label_page
+    colophon = " ".join(pages[1]["lines"])
+    assert "CC BY-NC-SA 4.0" in colophon and "构建日期" in colophon
+    for web_only in ("搜索框", "断网", "离线", "手机"):
+        assert web_only not in colophon, f"the colophon speaks of the web book: {web_only}"
+
+
+def test_the_excerpt_is_set_apart(pdf, pages, segments):
+    """Each chapter's excerpt is set in its own (Kai) face; our commentary is not."""
+    for chapter in CATALOG.chapters:
+        first = normalise(next(b for b in seed_prose(ARTICLES[chapter.slug])[1:] if len(b) > 20))[:12]
+        found = [p["number"] for p in pages if first in normalise(" ".join(p["lines"]))]
+        assert found, f"{chapter.slug}: the excerpt's first words are in the PDF"
+        fonts = [subprocess.run(["pdffonts", "-f", str(n), "-l", str(n), str(pdf)], capture_output=True, text=True, check=True).stdout for n in found]
+        assert any("Kai" in f for f in fonts), f"{chapter.slug}: the excerpt (p. {found}) is set in the Kai face"
+    glossary = [p for p in pages if p["head"].startswith("术语表")]
+    fonts = subprocess.run(["pdffonts", "-f", str(glossary[0]["number"]), "-l", str(glossary[0]["number"]), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Kai" not in fonts, "our own text is not set in the excerpt's face"
+
+
+def test_cross_chapter_equation_references_name_the_chapter(segments, html_dir):
+    """A reference to another chapter's equation says which chapter, in the HTML and in print."""
+    chapter_of = {c.docname.rsplit("/", 1)[-1] + ".html": c.number for c in CATALOG.chapters}
+    checked = 0
+    for chapter in CATALOG.chapters:
+        soup = page(html_dir, chapter.docname)
+        position = 0
+        for a in soup.select("article a[href*='#equation-']"):
+            target = a["href"].split("#")[0].rsplit("/", 1)[-1]
+            if not target or chapter_of.get(target, chapter.number) == chapter.number:
+                continue
+            number = chapter_of[target]
+            before = normalise(a.find_previous(string=True) or "")
+            assert re.search(rf"第{number}章的?式?$", before), f"{chapter.slug}: {a.get_text()} of chapter {number} after {before[-20:]!r}"
+            printed = f"第{number}章"
+            found = segments[chapter.slug].find(printed, position)
+            assert found >= 0 and normalise(a.get_text()) in segments[chapter.slug][found : found + 20], f"{chapter.slug}: print names chapter {number}"
+            position = found + 1
+            checked += 1
+    assert checked >= 2, "the book refers to other chapters' equations"
+
+
+def test_no_hyphenation_inside_latin_words_in_chinese_text(pdf, html_dir):
+    """A line of Chinese text never ends in a hyphen that the word does not have (Vari-|ational,
+    Sample-|Pairing); the English reference lists may hyphenate."""
+    text = pdftotext(pdf, "-layout", *[f"-{k}" if len(k) == 1 else k for pair in TEXT_BLOCK.items() for k in (pair[0], str(pair[1]))])
+    hyphenated_words = set()
+    for path in sorted(html_dir.rglob("*.html")):
+        hyphenated_words |= set(re.findall(r"[A-Za-z]+-[A-Za-z]+", path.read_text(encoding="utf-8")))
+    lines = text.splitlines()
+    broken = []
+    for line, following in zip(lines, lines[1:] + [""]):
+        m = re.search(r"([A-Za-z]+)-\s*$", line)
+        if m and re.search(r"[\u4e00-\u9fff]", line):
+            rest = re.match(r"\s*([A-Za-z]+)", following)
+            word = f"{m[1]}-{rest[1] if rest else ''}"
+            if word not in hyphenated_words:
+                broken.append(line.strip()[-30:])
+    assert broken == []
