@@ -246,6 +246,8 @@ def test_part_pages_carry_their_introduction(body, html_dir):
         for p in soup.select("article section > p"):
             if p.find_parent(class_="toctree-wrapper"):
                 break
+            for math in p.select("span.math"):  # inline math is compared as TeX elsewhere: split the prose at it
+                math.replace_with("$x$")
             intro += phrases(p.get_text())
         heading = f"第{CHINESE_NUMBERS[part.number - 1]}部分{title}"
         start = body.find(heading)
