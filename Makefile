@@ -10,7 +10,8 @@ ENSURE       := tools/ensure-debian-packages
 
 # Debian packages: the HTML build (figures with Chinese labels, diagrams, KaTeX assets via npm),
 # the PDF (TeX, fonts), and what only the tests use (browser, PDF text tools).
-DEB_HTML := graphviz fonts-noto-cjk nodejs
+# libcairo2: CairoSVG draws the web app's icons from the favicon.
+DEB_HTML := graphviz fonts-noto-cjk nodejs libcairo2
 # The PDF's OpenType fonts are named too: apt runs without recommends, and texlive only recommends them.
 DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk xindy \
             fonts-texgyre fonts-texgyre-math fonts-lmodern

@@ -45,6 +45,7 @@ extensions = [
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
     "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
+    "offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
