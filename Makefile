@@ -6,6 +6,7 @@ BIN          := $(VENV)/bin
 SPHINXBUILD  := $(BIN)/sphinx-build
 SPHINXOPTS   ?= -W -n --keep-going
 BUILDDIR     := _build
+SITEZIP      := $(BUILDDIR)/zip/kexue-reader-html.zip
 ENSURE       := tools/ensure-debian-packages
 
 # Debian packages: the HTML build (figures with Chinese labels, diagrams, KaTeX assets via npm),
@@ -17,12 +18,13 @@ DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texli
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf book livehtml livehtml-autobuild import test bench clean deps-html deps-pdf deps-test
+.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import test bench clean deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
 	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
-	@echo "make book      the PDF, then the HTML book that offers it"
+	@echo "make site-zip  the HTML book as a zip to read from disk, $(SITEZIP)"
+	@echo "make book      the PDF and the zip, then the HTML book that offers them"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
 	@echo "make test      the whole test suite (installs TeX, fonts and Chromium if missing)"
@@ -58,9 +60,18 @@ html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
-# The PDF first, then the HTML that copies it into the site and links it from the cover.
-book: latexpdf
-	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf'
+# The site to read from disk: an HTML build of its own, whose cover offers no downloads (the zip
+# cannot hold itself), packed by tools/site_zip.py.  From file:// the search index loads (a
+# <script>), but a browser refuses the fetch() by which Sphinx's search reads each hit's page for
+# its excerpt: this build lists hits without excerpts instead of failing on each one.
+site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(SPHINXBUILD) -b html . $(BUILDDIR)/site -d $(BUILDDIR)/site-doctrees $(SPHINXOPTS) \
+	  -D pdf_download_file= -D site_zip_file= -D html_show_search_summary=0 $(O)
+	$(BIN)/python -m tools.site_zip $(BUILDDIR)/site $(SITEZIP)
+
+# The PDF and the zip first, then the HTML that copies them into the site and links them from the cover.
+book: latexpdf site-zip
+	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D site_zip_file=$(abspath $(SITEZIP))'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)
