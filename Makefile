@@ -18,7 +18,7 @@ DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texli
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import test bench clean deps-html deps-pdf deps-test
+.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import test bench clean debian-packages deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
@@ -45,6 +45,10 @@ $(VENV)/.test-stamp: requirements-test.txt $(VENV)/.book-stamp
 node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null || $(ENSURE) npm  # Debian's nodejs ships npm separately
 	npm ci --no-audit --no-fund
+
+# What a host must install to build the book (the Pages workflow and .readthedocs.yaml name these).
+debian-packages:
+	@echo $(sort $(DEB_HTML) $(DEB_PDF))
 
 deps-html:
 	@$(ENSURE) $(DEB_HTML)
