@@ -159,7 +159,9 @@ def test_after_visiting_the_cover_the_book_reads_and_searches_offline(browser, h
     assert "Focal" in facts["title"] or "focal" in facts["title"], facts
     assert facts["math"] > 0 and facts["untypeset"] == 0 and facts["katexFont"] and facts["katexCss"], facts
     assert facts["images"] > 0 and not facts["brokenImages"], facts
-    tab.screenshot(path=str(site.parent / "offline-chapter.png"))
+    figure = tab.locator("article figure").first
+    figure.scroll_into_view_if_needed()
+    tab.screenshot(path=str(site.parent / "offline-chapter.png"))  # for a reader's eyes: figure and math, offline
 
     tab.goto(f"{url}search.html?q={urllib.parse.quote(QUERY)}", wait_until="load")
     tab.wait_for_function("!document.querySelector('#search-results h2')?.textContent.includes('正在搜索') && document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15000)
