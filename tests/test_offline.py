@@ -195,3 +195,29 @@ def test_a_new_build_replaces_the_cache(browser, hosted):
     tab.goto(url + UNVISITED_CHAPTER, wait_until="load")
     assert tab.locator("#next-build").inner_text() == "新的一版"
     context.close()
+
+
+@pytest.mark.browser
+def test_chromium_finds_the_book_installable(browser, hosted):
+    """Chromium's own installability check (DevTools protocol): manifest, icons, worker, scope."""
+    site, url = hosted
+    context, tab, problems = visit_cover(browser, url)
+    devtools = context.new_cdp_session(tab)
+
+    def installability_errors() -> set[str]:
+        # A Playwright context is a private window, which Chromium never installs from: not the book's doing.
+        return {e["errorId"] for e in devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]} - {"in-incognito"}
+
+    manifest = devtools.send("Page.getAppManifest")
+    assert manifest["url"] == url + "manifest.webmanifest" and not manifest["errors"], manifest["errors"]
+    assert installability_errors() == set()
+    assert not problems, problems
+
+    # The check sees a missing icon: a manifest without them is refused.
+    written = json.loads((site / "manifest.webmanifest").read_text(encoding="utf-8"))
+    (site / "manifest.webmanifest").write_text(json.dumps({**written, "icons": []}), encoding="utf-8")
+    devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    tab.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.unregister())")  # else it serves the stored manifest
+    tab.reload(wait_until="load")
+    assert "manifest-missing-suitable-icon" in installability_errors()
+    context.close()
