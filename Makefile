@@ -81,7 +81,7 @@ livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)
 
 livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
-	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --ignore "*/_generated/*.tmp" $(O)
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) -D offline_worker=0 --ignore "*/_generated/*.tmp" $(O)
 
 import: $(VENV)/.book-stamp
 	$(BIN)/python -m seedimport

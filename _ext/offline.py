@@ -13,10 +13,16 @@ Every page gets ``<link rel="manifest">`` and ``<meta name="theme-color">``, and
 ``_static/offline.js``, which registers the worker (over http(s) only: a page opened from a
 ``file://`` folder has no service worker).  All addresses are relative: the book works at any
 base path.
+
+The live preview sets ``offline_worker = False``: a worker serving stored pages would show the
+editor the page before the edit.  Such a build loads no registration script and writes a retiring
+``sw.js`` instead, which deletes the book's caches and unregisters itself, so that a worker left
+at the same address by an earlier build steps down at the next page load.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from html import escape
@@ -37,6 +43,19 @@ MANIFEST = "manifest.webmanifest"
 ICON_SIZES = (192, 512)  # what Android asks of an installable web app
 ICON_DIR = "_static/icons"
 TEMPLATE = Path(__file__).with_name("service-worker.js")
+RETIRING_WORKER = """\
+/* The book's service worker, retired: this build (a live preview) reads from the server only. */
+"use strict";
+const PREFIX = `kexue-reader ${new URL("./", self.location.href).href} `;
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith(PREFIX)).map((name) => caches.delete(name))))
+      .then(() => self.registration.unregister()),
+  );
+});
+"""
 BACKGROUND = "#ffffff"
 FIRST_FILL = re.compile(r'<rect\b[^>]*\bfill="(#[0-9a-fA-F]{3,8})"')
 
@@ -105,8 +124,18 @@ def write_worker(outdir: Path, extra: list[str]) -> list[Entry]:
     return entries
 
 
+@functools.cache
+def favicon_colour(path: Path) -> str:
+    return theme_colour(path.read_text(encoding="utf-8"), path)
+
+
+def add_registration(app: Sphinx) -> None:
+    if app.config.offline_worker:
+        app.add_js_file("offline.js", loading_method="defer")
+
+
 def add_head_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    colour = theme_colour(favicon(app).read_text(encoding="utf-8"), favicon(app))
+    colour = favicon_colour(favicon(app))
     href = context["pathto"](MANIFEST, 1)
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <link rel="manifest" href="{escape(href)}" />\n    <meta name="theme-color" content="{colour}" />'
@@ -119,14 +148,18 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     svg = favicon(app)
     write_icons(svg.read_bytes(), outdir)
-    manifest = web_manifest(app, theme_colour(svg.read_text(encoding="utf-8"), svg))
+    manifest = web_manifest(app, favicon_colour(svg))
     (outdir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if not app.config.offline_worker:
+        (outdir / WORKER).write_text(RETIRING_WORKER, encoding="utf-8")
+        return
     entries = write_worker(outdir, [MANIFEST, *icon_paths()])
     logger.info("offline: sw.js precaches %d files, %.1f MB", len(entries), sum(e.size for e in entries) / 1e6)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_js_file("offline.js", loading_method="defer")
+    app.add_config_value("offline_worker", True, "html", bool)  # False in the live preview
+    app.connect("builder-inited", add_registration)
     app.connect("html-page-context", add_head_links)
     # Late: the precache list is read from the finished site, after the other extensions have
     # copied their files (KaTeX's fonts, the PDF) at build-finished.

@@ -129,7 +129,7 @@ def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         paragraphs.append(_download(TARGET, here, "下载本书PDF版", f"（A4，{offers.pdf.size / 1e6:.1f} MB，与本网站同一版本）", "pdf"))
     if offers.zip.path is not None:
         note = f"（zip，{offers.zip.size / 1e6:.1f} MB，与本网站同一版本）：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。"
-        paragraphs.append(_download(ZIP_TARGET, here, "下载本网站", note, "zip"))
+        paragraphs.append(_download(ZIP_TARGET, here, "下载网页版", note, "zip"))
     # After the cover's text, before its tables of contents.
     first_toc = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
     section[first_toc:first_toc] = paragraphs

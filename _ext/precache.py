@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -90,7 +91,7 @@ def _pages(site: Path) -> list[str]:
     return sorted(p for p in pages if not p.startswith(NOT_PAGES))
 
 
-def precache_entries(site: Path, extra: list[str] = ()) -> list[Entry]:
+def precache_entries(site: Path, extra: Sequence[str] = ()) -> list[Entry]:
     """Every page of ``site``, everything its pages load, and ``extra`` (site-relative paths)."""
     wanted: set[str] = set()
     todo = [*_pages(site), *extra]

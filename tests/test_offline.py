@@ -201,23 +201,87 @@ def test_a_new_build_replaces_the_cache(browser, hosted):
 def test_chromium_finds_the_book_installable(browser, hosted):
     """Chromium's own installability check (DevTools protocol): manifest, icons, worker, scope."""
     site, url = hosted
-    context, tab, problems = visit_cover(browser, url)
-    devtools = context.new_cdp_session(tab)
 
-    def installability_errors() -> set[str]:
+    def installability_errors(tab) -> set[str]:
+        devtools = tab.context.new_cdp_session(tab)
+        manifest = devtools.send("Page.getAppManifest")
+        assert manifest["url"] == url + "manifest.webmanifest" and not manifest["errors"], manifest["errors"]
         # A Playwright context is a private window, which Chromium never installs from: not the book's doing.
         return {e["errorId"] for e in devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]} - {"in-incognito"}
 
-    manifest = devtools.send("Page.getAppManifest")
-    assert manifest["url"] == url + "manifest.webmanifest" and not manifest["errors"], manifest["errors"]
-    assert installability_errors() == set()
+    context, tab, problems = visit_cover(browser, url)
+    assert installability_errors(tab) == set()
     assert not problems, problems
+    context.close()
 
-    # The check sees a missing icon: a manifest without them is refused.
+    # The check sees a missing icon: a manifest without them is refused (a new reader, no worker yet).
     written = json.loads((site / "manifest.webmanifest").read_text(encoding="utf-8"))
     (site / "manifest.webmanifest").write_text(json.dumps({**written, "icons": []}), encoding="utf-8")
-    devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    tab.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.unregister())")  # else it serves the stored manifest
-    tab.reload(wait_until="load")
-    assert "manifest-missing-suitable-icon" in installability_errors()
+    context = browser.new_context(service_workers="block")
+    tab = context.new_page()
+    tab.goto(url + "index.html", wait_until="load")
+    assert "manifest-missing-suitable-icon" in installability_errors(tab)
     context.close()
+
+
+@pytest.mark.browser
+def test_a_preview_build_retires_a_worker_left_by_an_earlier_build(browser, hosted):
+    """The live preview (offline_worker = False) must show the page as edited, not a stored one."""
+    from offline import RETIRING_WORKER
+
+    site, url = hosted
+    context, tab, _ = visit_cover(browser, url)
+    assert tab.evaluate(CACHE_NAMES)
+    chapter = site / UNVISITED_CHAPTER
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</article>", '<p id="edited">刚改的</p></article>', 1), encoding="utf-8")
+    (site / "sw.js").write_text(RETIRING_WORKER, encoding="utf-8")
+    tab.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    gone = tab.evaluate("""async () => {
+      for (let i = 0; i < 200; i++) {
+        if (!(await navigator.serviceWorker.getRegistration()) && (await caches.keys()).length === 0) return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return false;
+    }""")
+    assert gone, "the retiring worker deletes the caches and unregisters"
+    tab.goto(url + UNVISITED_CHAPTER, wait_until="load")
+    assert tab.locator("#edited").inner_text() == "刚改的"
+    context.close()
+
+
+def tiny_book(tmp_path: Path, worker: bool) -> Path:
+    from sphinx.testing.util import SphinxTestApp
+
+    from helpers import ROOT
+
+    source = tmp_path / "src"
+    (source / "_static").mkdir(parents=True)
+    shutil.copyfile(ROOT / "_static" / "favicon.svg", source / "_static" / "favicon.svg")
+    shutil.copyfile(ROOT / "_static" / "offline.js", source / "_static" / "offline.js")
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\nextensions = ['offline']\n"
+        "html_static_path = ['_static']\nhtml_favicon = '_static/favicon.svg'\nproject = '书名：副题'\n", encoding="utf-8")
+    (source / "index.rst").write_text("Cover\n=====\n\nText.\n", encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out", confoverrides={"offline_worker": worker})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return tmp_path / "out" / "html"
+
+
+@pytest.mark.parametrize("worker", [True, False])
+def test_the_live_preview_registers_no_worker(tmp_path, worker):
+    out = tiny_book(tmp_path, worker)
+    cover = (out / "index.html").read_text(encoding="utf-8")
+    assert ("offline.js" in cover) is worker
+    assert ("const PRECACHE" in (out / "sw.js").read_text(encoding="utf-8")) is worker
+    assert json.loads((out / "manifest.webmanifest").read_text(encoding="utf-8"))["short_name"] == "书名"
+
+
+def test_the_live_preview_builds_without_a_worker():
+    livehtml = (Path(__file__).parent.parent / "tools" / "livehtml.py").read_text(encoding="utf-8")
+    assert '"offline_worker": False' in livehtml
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    autobuild = next(line for line in makefile.splitlines() if "sphinx-autobuild ." in line)
+    assert "-D offline_worker=0" in autobuild
