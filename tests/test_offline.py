@@ -236,14 +236,16 @@ def test_a_preview_build_retires_a_worker_left_by_an_earlier_build(browser, host
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("</article>", '<p id="edited">刚改的</p></article>', 1), encoding="utf-8")
     (site / "sw.js").write_text(RETIRING_WORKER, encoding="utf-8")
     tab.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    gone = tab.evaluate("""async () => {
-      for (let i = 0; i < 200; i++) {
-        if (!(await navigator.serviceWorker.getRegistration()) && (await caches.keys()).length === 0) return true;
+    state = tab.evaluate("""async () => {
+      const state = async () => ({ caches: await caches.keys(), registered: !!(await navigator.serviceWorker.getRegistration()) });
+      for (let i = 0; i < 400; i++) {
+        const now = await state();
+        if (!now.registered && now.caches.length === 0) return now;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      return false;
+      return state();
     }""")
-    assert gone, "the retiring worker deletes the caches and unregisters"
+    assert state == {"caches": [], "registered": False}, "the retiring worker deletes the caches and unregisters"
     tab.goto(url + UNVISITED_CHAPTER, wait_until="load")
     assert tab.locator("#edited").inner_text() == "刚改的"
     context.close()
