@@ -74,7 +74,10 @@ site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.site_zip $(BUILDDIR)/site $(SITEZIP)
 
 # The PDF and the zip first, then the HTML that copies them into the site and links them from the cover.
+# latexmk leaves the PDF's date alone when the .tex did not change (an edit to an extension that
+# changes nothing in print): just built from the current sources, it is current all the same.
 book: latexpdf site-zip
+	touch $(BUILDDIR)/latex/book.pdf
 	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D site_zip_file=$(abspath $(SITEZIP))'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
