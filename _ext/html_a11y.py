@@ -7,8 +7,10 @@ aria-required-children; Lighthouse counts each against accessibility).  The entr
 ``listitem``s of their list.
 
 sphinx.ext.graphviz embeds an SVG diagram as ``<object>`` with its alt text as fallback content,
-which assistive technology does not read for an object that renders (axe-core: object-alt):
-the object becomes ``role="img"`` named by that alt text.
+which assistive technology does not read for an object that renders (axe-core: object-alt), and
+which a service worker never serves (browsers send object requests past it: offline the diagram
+was missing).  The book's diagrams hold no links, so the object becomes an ``<img>`` with that alt
+text.
 
 The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are given in
 Chinese: a screen reader announces them in the page's language.
@@ -32,11 +34,11 @@ REPLACEMENTS = {
     'title="Link to this definition"': 'title="链接到此定义"',
     'title="Permalink to this equation"': 'title="链接到此公式"',
 }
-GRAPHVIZ_OBJECT = re.compile(r'<object (data="[^"]*" type="image/svg\+xml" class="graphviz">)\s*<p class="warning">([^<]*)</p>')
+GRAPHVIZ_OBJECT = re.compile(r'<object data="([^"]*)" type="image/svg\+xml" class="graphviz">\s*<p class="warning">([^<]*)</p>\s*</object>')
 
 
 def _name_object(match: re.Match) -> str:
-    return f'<object role="img" aria-label="{match.group(2).strip()}" {match.group(1)}<p class="warning">{match.group(2)}</p>'
+    return f'<img src="{match.group(1)}" class="graphviz" alt="{match.group(2).strip()}" />'
 
 
 def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -168,6 +168,11 @@ def test_after_visiting_the_cover_the_book_reads_and_searches_offline(browser, h
     links = tab.eval_on_selector_all("#search-results ul.search li > a", "as => as.map(a => a.getAttribute('href'))")
     assert links[0].split("#")[0] == QUERY_HIT, links
     tab.wait_for_selector("#search-results ul.search li p.context", timeout=15000)  # the excerpt: the page, from the cache
+
+    for name in sorted(pages_of(site)):  # and every other page, with all it loads
+        tab.goto(url + name, wait_until="load")
+        assert tab.evaluate("document.documentElement.lang") == "zh-CN", name
+        assert tab.evaluate("[...document.images].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src)") == [], name
     assert not failed, failed
     assert not problems, problems
     context.close()
