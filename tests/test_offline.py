@@ -122,13 +122,22 @@ def test_the_manifest_makes_an_installable_app(html_dir):
 
 
 # -- in Chromium ---------------------------------------------------------------------------------
+class _RevalidatingHandler(_QuietHandler):
+    """Asks browsers to revalidate every file (as a host can): what a test sees after a change is
+    then the worker's doing, not the HTTP cache's guess from Last-Modified."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
 @pytest.fixture
 def hosted(html_dir, tmp_path):
     """A copy of the book served under BASE; yields (site folder, URL of the book)."""
     root = tmp_path / "host"
     site = root / BASE.strip("/")
     shutil.copytree(html_dir, site)
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    handler = functools.partial(_RevalidatingHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield site, f"http://127.0.0.1:{httpd.server_address[1]}{BASE}"
