@@ -6,22 +6,25 @@ BIN          := $(VENV)/bin
 SPHINXBUILD  := $(BIN)/sphinx-build
 SPHINXOPTS   ?= -W -n --keep-going
 BUILDDIR     := _build
+SITEZIP      := $(BUILDDIR)/zip/kexue-reader-html.zip
 ENSURE       := tools/ensure-debian-packages
 
 # Debian packages: the HTML build (figures with Chinese labels, diagrams, KaTeX assets via npm),
 # the PDF (TeX, fonts), and what only the tests use (browser, PDF text tools).
-DEB_HTML := graphviz fonts-noto-cjk nodejs
+# libcairo2: CairoSVG draws the web app's icons from the favicon.
+DEB_HTML := graphviz fonts-noto-cjk nodejs libcairo2
 # The PDF's OpenType fonts are named too: apt runs without recommends, and texlive only recommends them.
 DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk xindy \
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf book livehtml livehtml-autobuild import lint test bench clean deps-html deps-pdf deps-test
+.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import lint test bench clean debian-packages deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
 	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
-	@echo "make book      the PDF, then the HTML book that offers it"
+	@echo "make site-zip  the HTML book as a zip to read from disk, $(SITEZIP)"
+	@echo "make book      the PDF and the zip, then the HTML book that offers them"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
 	@echo "make lint      ruff and mypy (configured in pyproject.toml)"
@@ -44,6 +47,10 @@ node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null || $(ENSURE) npm  # Debian's nodejs ships npm separately
 	npm ci --no-audit --no-fund
 
+# What a host must install to build the book (the Pages workflow and .readthedocs.yaml name these).
+debian-packages:
+	@echo $(sort $(DEB_HTML) $(DEB_PDF))
+
 deps-html:
 	@$(ENSURE) $(DEB_HTML)
 deps-pdf:
@@ -58,15 +65,27 @@ html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
-# The PDF first, then the HTML that copies it into the site and links it from the cover.
-book: latexpdf
-	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf'
+# The site to read from disk: an HTML build of its own, whose cover offers no downloads (the zip
+# cannot hold itself), packed by tools/site_zip.py.  From file:// the search index loads (a
+# <script>), but a browser refuses the fetch() by which Sphinx's search reads each hit's page for
+# its excerpt: this build lists hits without excerpts instead of failing on each one.
+site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(SPHINXBUILD) -b html . $(BUILDDIR)/site -d $(BUILDDIR)/site-doctrees $(SPHINXOPTS) \
+	  -D pdf_download_file= -D site_zip_file= -D html_show_search_summary=0 $(O)
+	$(BIN)/python -m tools.site_zip $(BUILDDIR)/site $(SITEZIP)
+
+# The PDF and the zip first, then the HTML that copies them into the site and links them from the cover.
+# latexmk leaves the PDF's date alone when the .tex did not change (an edit to an extension that
+# changes nothing in print): just built from the current sources, it is current all the same.
+book: latexpdf site-zip
+	touch $(BUILDDIR)/latex/book.pdf
+	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D site_zip_file=$(abspath $(SITEZIP))'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)
 
 livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
-	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --ignore "*/_generated/*.tmp" $(O)
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) -D offline_worker=0 --ignore "*/_generated/*.tmp" $(O)
 
 import: $(VENV)/.book-stamp
 	$(BIN)/python -m seedimport

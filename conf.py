@@ -9,6 +9,7 @@ ROOT = Path(__file__).parent.resolve()
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
 
 from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
+from site_address import published_url, repository_url  # noqa: E402
 
 # Reproducible output: figures and the PDF's date come from the last commit, not the clock.
 if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -50,6 +51,7 @@ extensions = [
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
     "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
+    "offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -123,6 +125,20 @@ ogp_custom_meta_tags = ['<meta property="og:locale" content="zh_CN" />']
 notfound_template = "404.html"  # _templates/404.html, in Chinese
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
+
+# -- Publishing: the address and the repository come from the hosts' builds (_ext/site_address.py)
+html_baseurl = published_url()  # canonical links, the sitemap, the 404 page's base; "" locally
+if html_baseurl:  # a sitemap needs absolute addresses, which a local build does not know
+    extensions.append("sphinx_sitemap")
+sitemap_url_scheme = "{link}"  # one language, one version: no zh_CN/ in the addresses
+sitemap_locales = [None]  # no alternate-language links
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+if repository_url():
+    # The buttons name the page's own source: for a chapter the hand-written file, which includes
+    # the generated card and excerpt (chapters/_generated/ holds no pages).
+    html_theme_options |= {"repository_url": repository_url(), "repository_branch": "main", "path_to_docs": "",
+                           "use_repository_button": True, "use_source_button": True, "use_edit_page_button": True,
+                           "use_issues_button": True}
 
 # -- LaTeX / PDF ---------------------------------------------------------------------------------
 # A real Chinese book: ctexbook (\frontmatter, 第N章, 第一部分) under Sphinx's manual class, xelatex

@@ -7,9 +7,11 @@ aria-required-children; Lighthouse counts each against accessibility).  The entr
 ``listitem``s of their list.
 
 sphinx.ext.graphviz embeds an SVG diagram as ``<object>`` with its alt text as fallback content,
-which assistive technology does not read for an object that renders (axe-core: object-alt):
-:func:`visit_graphviz` wraps the extension's HTML visitor, and the object it writes becomes
-``role="img"`` named by that alt text, whatever the diagram's classes or options.
+which assistive technology does not read for an object that renders (axe-core: object-alt), and
+which a service worker never serves (browsers send object requests past it: offline the diagram
+was missing).  The book's diagrams hold no links, so :func:`visit_graphviz` wraps the extension's
+HTML visitor and writes the diagram as an ``<img>`` named by that alt text, whatever the
+diagram's classes or options.
 
 The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are given in
 Chinese: a screen reader announces them in the page's language.
@@ -17,6 +19,7 @@ Chinese: a screen reader announces them in the page's language.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from sphinx.application import Sphinx
@@ -35,21 +38,22 @@ REPLACEMENTS = {
     'title="Link to this definition"': 'title="链接到此定义"',
     'title="Permalink to this equation"': 'title="链接到此公式"',
 }
-SVG_OBJECT = "<object "
+SVG_OBJECT = re.compile(r'<object data="([^"]*)" type="image/svg\+xml" class="([^"]*)">\s*<p class="warning">.*?</p>\s*</object>', re.S)
 
 
 def visit_graphviz(self: HTML5Translator, node: graphviz) -> None:
-    """sphinx.ext.graphviz's HTML, its SVG ``<object>`` an image named by the diagram's alt text."""
+    """sphinx.ext.graphviz's HTML, its SVG ``<object>`` an ``<img>`` named by the diagram's alt text."""
     start = len(self.body)
     try:
         html_visit_graphviz(self, node)
     finally:  # it ends with SkipNode, after writing the diagram
         html = "".join(self.body[start:])
-        if SVG_OBJECT in html:
-            # The same text sphinx.ext.graphviz writes as fallback: :alt:, or else the dot code.
-            label = escape(node["alt"]) if "alt" in node else self.encode(node["code"]).strip()
+        # The same text sphinx.ext.graphviz writes as fallback: :alt:, or else the dot code.
+        label = escape(node["alt"]) if "alt" in node else self.encode(node["code"]).strip()
+        image = SVG_OBJECT.sub(lambda m: f'<img src="{m.group(1)}" class="{m.group(2)}" alt="{label}" />', html, count=1)
+        if image != html:
             del self.body[start:]
-            self.body.append(html.replace(SVG_OBJECT, f'<object role="img" aria-label="{label}" ', 1))
+            self.body.append(image)
 
 
 def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -7,6 +7,10 @@ copy (an old copy is removed).  Whether the PDF is offered is decided before Sph
 sources; when the answer differs from the previous build's, the cover is read and written again,
 so an incremental ``make html`` also drops the link as soon as the PDF goes stale.
 ``make book`` builds the PDF and then the HTML.
+
+The site's zip (``site_zip_file``, what ``make site-zip`` writes) is offered beside it by the same
+rule, as ``_downloads/kexue-reader-html.zip``; it is made from the HTML too, so the site's own
+assets and templates count among its sources.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from sphinx.util.typing import ExtensionMetadata
 logger = logging.getLogger(__name__)
 
 TARGET = "_downloads/book.pdf"  # where the site serves it, relative to the HTML output folder
+ZIP_TARGET = "_downloads/kexue-reader-html.zip"
+HTML_ONLY_SOURCES = ("_static", "_templates", "_ext")  # what the zip is made from besides the PDF's sources
 # Folders of the repository that are not sources of the book (HTML-only assets included).
 NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "seeds", "__pycache__"}
 TOP_LEVEL_SUFFIXES = {".py", ".bib", ".toml"}
@@ -34,11 +40,17 @@ SOURCE_SUFFIXES = {".md", ".rst", ".py", ".bib", ".toml", ".sty", ".tex", ".txt"
 
 @dataclass(frozen=True)
 class Offer:
-    """What the cover offers: the PDF's path and size, or nothing (``path`` is None)."""
+    """One file the cover offers: its path and size, or nothing (``path`` is None)."""
 
     path: str | None = None
     size: int = 0
     mtime_ns: int = 0
+
+
+@dataclass(frozen=True)
+class Offers:
+    pdf: Offer = Offer()
+    zip: Offer = Offer()
 
 
 def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
@@ -64,16 +76,27 @@ def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
     return sorted(f for f in files if f.is_file())
 
 
-def current_offer(app: Sphinx, env: BuildEnvironment) -> Offer:
-    pdf = Path(app.srcdir, app.config.pdf_download_file)
-    if not pdf.is_file():
+def html_sources(app: Sphinx) -> list[Path]:
+    return sorted(p for folder in HTML_ONLY_SOURCES for p in Path(app.srcdir, folder).rglob("*") if p.is_file())
+
+
+def current_file(path: str, sources: list[Path]) -> Offer:
+    """``path`` if it exists and is newer than every source, else no offer."""
+    if not path or not Path(path).is_file():
         return Offer()
-    stat = pdf.stat()
-    newest = max((f.stat().st_mtime_ns for f in book_sources(app, env)), default=0)
+    stat = Path(path).stat()
+    newest = max((f.stat().st_mtime_ns for f in sources), default=0)
     if stat.st_mtime_ns <= newest:
-        logger.info("pdf_download: %s is older than the sources; the HTML does not offer it", pdf)
+        logger.info("pdf_download: %s is older than the sources; the HTML does not offer it", path)
         return Offer()
-    return Offer(str(pdf), stat.st_size, stat.st_mtime_ns)
+    return Offer(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def current_offer(app: Sphinx, env: BuildEnvironment) -> Offers:
+    sources = book_sources(app, env)
+    files = {name: str(Path(app.srcdir, value)) if value else "" for name, value in
+             (("pdf", app.config.pdf_download_file), ("zip", app.config.site_zip_file))}
+    return Offers(pdf=current_file(files["pdf"], sources), zip=current_file(files["zip"], sources + html_sources(app)))
 
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
@@ -88,37 +111,48 @@ def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[
     return [root] if previous != offer and root in env.found_docs and root not in changed | added else []
 
 
+def _download(target: str, here: str, label: str, note: str, kind: str) -> nodes.paragraph:
+    link = nodes.reference("", label, refuri=posixpath.relpath(target, here or "."), classes=[f"{kind}-download-link"])
+    return nodes.paragraph("", "", link, nodes.Text(note), classes=[f"{kind}-download"])
+
+
 def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    offer: Offer = getattr(app, "_pdf_offer", Offer())
-    if app.builder.format != "html" or docname != app.config.root_doc or offer.path is None:
+    offers: Offers = getattr(app, "_pdf_offer", Offers())
+    if app.builder.format != "html" or docname != app.config.root_doc:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
     here = posixpath.dirname(app.builder.get_target_uri(docname))
-    link = nodes.reference("", "下载本书PDF版", refuri=posixpath.relpath(TARGET, here or "."), classes=["pdf-download-link"])
-    paragraph = nodes.paragraph("", "", link, nodes.Text(f"（A4，{offer.size / 1e6:.1f} MB，与本网站同一版本）"), classes=["pdf-download"])
+    paragraphs = []
+    if offers.pdf.path is not None:
+        paragraphs.append(_download(TARGET, here, "下载本书PDF版", f"（A4，{offers.pdf.size / 1e6:.1f} MB，与本网站同一版本）", "pdf"))
+    if offers.zip.path is not None:
+        note = f"（zip，{offers.zip.size / 1e6:.1f} MB，与本网站同一版本）：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。"
+        paragraphs.append(_download(ZIP_TARGET, here, "下载网页版", note, "zip"))
     # After the cover's text, before its tables of contents.
     first_toc = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
-    section.insert(first_toc, paragraph)
+    section[first_toc:first_toc] = paragraphs
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    offer: Offer = getattr(app, "_pdf_offer", Offer())
-    target = Path(app.outdir, TARGET)
-    if offer.path is None:
-        target.unlink(missing_ok=True)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(offer.path, target)
+    offers: Offers = getattr(app, "_pdf_offer", Offers())
+    for offer, where in ((offers.pdf, TARGET), (offers.zip, ZIP_TARGET)):
+        target = Path(app.outdir, where)
+        if offer.path is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(offer.path, target)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Where `make latexpdf` leaves the PDF, relative to the source folder. Changing it rebuilds
     # nothing by itself: the offer is checked on every build.
     app.add_config_value("pdf_download_file", "_build/latex/book.pdf", "", str)
+    app.add_config_value("site_zip_file", "_build/zip/kexue-reader-html.zip", "", str)  # `make site-zip`
     app.connect("env-get-outdated", decide)
     app.connect("doctree-resolved", add_link)
     app.connect("build-finished", copy_pdf)

@@ -22,7 +22,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extension
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 CHROMIUM = Path("/usr/bin/chromium")
-NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf"]
+# No downloads left in the repository's _build by `make latexpdf` / `make site-zip` are offered.
+NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf", "-D", "site_zip_file="]
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -89,3 +90,23 @@ def book_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
     (target / "node_modules").symlink_to(ROOT / "node_modules")
     return target
+
+
+# What the hosts' builds set (.github/workflows/pages.yml, or Read the Docs itself): test values.
+PUBLISHED_ENV = {"BOOK_BASEURL": "https://books.example.org/kexue-reader/", "BOOK_REPOSITORY_URL": "https://github.com/example/kexue-reader"}
+
+
+@pytest.fixture(scope="session")
+def site_zip_build(tmp_path_factory) -> Path:
+    """`make site-zip` into a folder of its own, with the published address and repository set.
+
+    Yields the build folder: site/ (the HTML it packed) and zip/kexue-reader-html.zip.
+    """
+    import os
+    import subprocess
+
+    builddir = tmp_path_factory.mktemp("published")
+    result = subprocess.run(["make", "-C", str(ROOT), "site-zip", f"BUILDDIR={builddir}"], capture_output=True, text=True,
+                            env={**os.environ, **PUBLISHED_ENV})
+    assert result.returncode == 0, f"make site-zip failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return builddir

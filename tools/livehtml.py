@@ -88,7 +88,9 @@ class WarmSphinx:
 
     def __init__(self, source: Path, outdir: Path, doctreedir: Path) -> None:
         self.source = source
-        self.app = Sphinx(source, source, outdir, doctreedir, "html", warningiserror=False, keep_going=True)
+        # No service worker in a preview: it would serve the page as it was before the edit.
+        self.app = Sphinx(source, source, outdir, doctreedir, "html", warningiserror=False, keep_going=True,
+                          confoverrides={"offline_worker": False})
 
     def __call__(self, changed_paths=()) -> None:
         resolved = [p.resolve() for p in changed_paths]
