@@ -13,12 +13,16 @@ import unicodedata
 from itertools import groupby
 
 from docutils import nodes
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains.std import Glossary
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.latex import LaTeXTranslator
+
+
+# pypinyin reads 重 as zhòng; in the book's terms for "re-" it is chóng (重参数化 goes under C).
+load_phrases_dict({"重参数化": [["chóng"], ["cān"], ["shù"], ["huà"]], "重构": [["chóng"], ["gòu"]]})
 
 
 def pinyin_key(text: str) -> str:
