@@ -49,6 +49,10 @@ def _load_overrides() -> None:
     load_phrases_dict(read_overrides(OVERRIDES))
 
 
+# pypinyin reads 重 as zhòng; in the book's terms for "re-" it is chóng (重参数化 goes under C).
+load_phrases_dict({"重参数化": [["chóng"], ["cān"], ["shù"], ["huà"]], "重构": [["chóng"], ["gòu"]]})
+
+
 def pinyin_key(text: str) -> str:
     """A lower-case ASCII sort key: pinyin with tone numbers for Chinese, the text itself for Latin."""
     _load_overrides()

@@ -134,9 +134,10 @@ def _hessian(theta: np.ndarray, Xb: np.ndarray) -> np.ndarray:
 
 def newton_logistic(X: ArrayLike, y: ArrayLike, iterations: int = 50) -> tuple[np.ndarray, int]:
     """Maximum-likelihood logistic regression by (undamped) Newton's method from zero; returns
-    ``(theta, steps)`` with ``theta = (w, b)``.  A finite maximiser exists and is unique only when
-    the classes are not linearly separable and the features with a 1 appended have full column
-    rank; otherwise the iterates run off or the Hessian becomes singular, and this says so."""
+    ``(theta, steps)`` with ``theta = (w, b)``.  A finite maximiser exists and is unique exactly when
+    no hyperplane puts the two classes on its two closed sides (not even with some points on it:
+    quasi-complete separation also leaves no maximiser) and the features with a 1 appended have
+    full column rank; otherwise the iterates run off or the Hessian becomes singular, and this says so."""
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     Xb = np.hstack([X, np.ones((len(X), 1))])
     theta = np.zeros(Xb.shape[1])

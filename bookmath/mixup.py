@@ -122,6 +122,16 @@ def expected_mixup_squared_loss_quadratic(r_i: float, r_j: float, curvature: flo
     )
 
 
+def pair_averaged_data_term(residuals: ArrayLike, alpha: float) -> float:
+    """The first two terms of the decomposition averaged over pairs drawn independently and
+    uniformly from the training set: ``(1 - 2m) mean(r^2) + 2m mean(r)^2``, ``m = E[lam (1 - lam)]``.
+    Each sample's own residual keeps the weight ``1 - 2m`` (at least 1/2), so no pairing of
+    residuals (``r_i = -r_j``) makes the term vanish unless every residual is zero."""
+    r = np.asarray(residuals, dtype=float)
+    m = mean_lam_one_minus_lam(alpha)
+    return float((1 - 2 * m) * np.mean(r**2) + 2 * m * np.mean(r) ** 2)
+
+
 
 VALUES = {
     "alpha_small": lambda: significant(ALPHA_SMALL),

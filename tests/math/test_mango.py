@@ -106,6 +106,20 @@ def test_separable_data_give_a_clear_error_not_a_wrong_fit():
         mango.fit_logistic(X, y)
 
 
+def test_quasi_complete_separation_also_leaves_no_maximiser():
+    """The chapter's condition for a unique optimum must exclude points lying on a separating
+    hyperplane: here the two points at 0 carry both labels (not completely separable, full
+    column rank), yet the loss keeps falling along w towards 2 log 2 / 4 and is never attained."""
+    X = np.array([[-1.0], [0.0], [0.0], [1.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    assert np.linalg.matrix_rank(np.hstack([X, np.ones((4, 1))])) == 2
+    losses = [mango.neg_log_likelihood(np.array([w, 0.0]), X, y) for w in (1.0, 5.0, 10.0, 20.0)]
+    assert np.all(np.diff(losses) < 0) and np.all(np.array(losses) > np.log(2) / 2)
+    assert losses[-1] == pytest.approx(np.log(2) / 2, abs=1e-8)
+    with pytest.raises(ValueError, match="did not converge"):
+        mango.fit_logistic(X, y)
+
+
 def test_newton_steps_and_wald_interval_against_finite_differences():
     e = mango.experiment()
     theta, steps = mango.newton_logistic(e.X_train, e.y_train)

@@ -133,8 +133,25 @@ def test_mixup_changes_what_is_asked_at_the_training_points():
     same as plain training there (the claim 'only the behaviour between points changes' is false)."""
     ordinary = 0.5 * (0.3**2 + 0.2**2)
     assert mixup.expected_mixup_squared_loss_quadratic(0.3, -0.2, 0.0, 1.0) < ordinary - 0.01
-    # as alpha grows, only the mean residual of the pair is asked to vanish: r_i = -r_j costs nothing
+    # for one fixed pair, as alpha grows only the pair's residual sum is asked to vanish (averaged
+    # over random pairs it is not so: see the test below)
     assert mixup.expected_mixup_squared_loss_quadratic(0.3, -0.3, 0.0, 1e6) == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("alpha", [0.2, 1.0, 1e6])
+def test_pair_average_keeps_each_residual_at_weight_one_minus_2m(alpha):
+    """Averaged over random pairs, the data term is (1-2m) mean(r^2) + 2m mean(r)^2: checked by
+    summing the per-pair term over all ordered pairs; for alpha -> infinity each residual keeps
+    half its weight, so residuals that cancel pairwise (mean 0) are still penalised."""
+    r = np.random.default_rng(5).normal(size=7)
+    brute = np.mean([mixup.expected_mixup_squared_loss_quadratic(a, b, 0.0, alpha) for a in r for b in r])
+    assert mixup.pair_averaged_data_term(r, alpha) == pytest.approx(brute, rel=1e-12)
+    cancelling = np.array([0.3, -0.3, 0.5, -0.5])
+    m = mixup.mean_lam_one_minus_lam(alpha)
+    assert mixup.pair_averaged_data_term(cancelling, alpha) == pytest.approx((1 - 2 * m) * np.mean(cancelling**2))
+    if alpha > 1e5:
+        assert 1 - 2 * m == pytest.approx(0.5, abs=1e-6)
+        assert mixup.pair_averaged_data_term(cancelling, alpha) > 0.08
 
 
 def test_curvature_penalty_coefficient_grows_with_alpha_but_is_bounded():

@@ -33,5 +33,5 @@ for p, name in ((BERT_SELECT, "p=0.15（BERT的选取比例）"), (MAE_MASK_RATI
 right.set_xlabel("丢弃概率p")
 right.set_ylabel("输出方差/h²")
 right.set_title("反向缩放后均值不变，方差随p增大", fontsize=9)
-right.legend(fontsize=8, loc="upper left")
+right.legend(fontsize=8, loc="center left")  # upper left would cover the MAE label
 fig.tight_layout()

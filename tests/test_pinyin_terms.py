@@ -1,0 +1,25 @@
+"""Polyphonic characters in the book's terms: the pinyin sort reads them as the term means."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import page
+from pinyin_order import initial, pinyin_key
+
+
+@pytest.mark.parametrize("term, reading", [("重参数化", "chong2 can1 shu4 hua4"), ("重构误差", "chong2 gou4 wu4 cha1")])
+def test_chong_is_read_as_re(term, reading):
+    assert pinyin_key(term) == reading
+
+
+def test_reparametrisation_is_listed_under_c_in_the_glossary(html_dir):
+    glossary = page(html_dir, "glossary")
+    letter = None
+    for node in glossary.select("p.rubric, dl.glossary dt"):
+        if node.name == "p":
+            letter = node.get_text(strip=True)
+        elif node.get_text(strip=True).startswith("重参数化"):
+            assert letter == "C" == initial("重参数化")
+            return
+    pytest.fail("重参数化 is not in the built glossary")
