@@ -22,7 +22,7 @@ author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
+exclude_patterns = ["_build", ".venv", ".pytest_cache", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
 
 extensions = [
@@ -40,6 +40,8 @@ extensions = [
     "sphinx.ext.graphviz",  # diagrams
     "page_meta",  # HTML: description, Open Graph, titles, robots.txt, 404 page
     "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts
+    "search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
+    "search_page_data",  # HTML search: the dictionary and reading order for the query splitter
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
@@ -83,7 +85,7 @@ bibtex_default_style = "unsrt"
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
-html_css_files = ["book.css"]
+html_css_files = ["book.css", "book-search.css"]
 html_js_files = ["book.js"]  # the visible sidebar buttons work on phones
 html_last_updated_fmt = None
 html_search_language = "zh"
