@@ -42,6 +42,8 @@ extensions = [
     "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts
     "search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
     "search_page_data",  # HTML search: the dictionary and reading order for the query splitter
+    "copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
+    "ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back

@@ -82,7 +82,7 @@ def add_synonym_keywords(app: Sphinx, doctree: nodes.document, docname: str) -> 
     for entry in entries:
         if any(_mentions(name, text) for name in entry.names):
             for name in entry.names:
-                words.extend(word for word in indexer.lang.split(name) if "," not in word)
+                words.extend(word.strip() for word in indexer.lang.split(name) if word.strip() and "," not in word)
     if words:
         doctree += nodes.meta(name="keywords", content=", ".join(dict.fromkeys(words)))
 
