@@ -3,7 +3,8 @@
 - ``dictionary``: the words of the book's jieba dictionary (``html_search_options['dict']``), so
   the browser segments a query with the same words the index was segmented with;
 - ``order``: every page in reading order (the toctree's prev/next chain), and ``kinds``: which of
-  them are chapters and part pages, so results rank chapters first and, among equals, the one a
+  them are chapters and part pages, and ``titles``: each page's title, so results rank chapters
+  first, a chapter whose title names the query before the others and, among equals, the one a
   reader meets first;
 - ``glossary``: each glossary entry's names and the pages that link it (where the book introduces
   the term), so a query naming a term ranks those pages high.
@@ -38,6 +39,10 @@ def reading_order(app: Sphinx) -> list[str]:
     return order
 
 
+def page_titles(app: Sphinx) -> dict[str, str]:
+    return {docname: title.astext() for docname, title in sorted(app.env.titles.items())}
+
+
 def page_kinds(app: Sphinx) -> dict[str, str]:
     book = catalog(app)
     kinds = {chapter.docname: "chapter" for chapter in book.chapters}
@@ -55,7 +60,7 @@ def search_page_data(app: Sphinx) -> dict:
         for term in terms:
             linking.setdefault(term, []).append(docname)
     glossary = [{"names": list(entry.names), "pages": linking.get(entry.term.lower(), [])} for entry in app.env.book_glossary_entries]
-    return {"dictionary": dictionary_words(Path(dict_path)), "order": reading_order(app), "kinds": page_kinds(app), "glossary": glossary}
+    return {"dictionary": dictionary_words(Path(dict_path)), "order": reading_order(app), "kinds": page_kinds(app), "titles": page_titles(app), "glossary": glossary}
 
 
 def add_to_search_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -7,9 +7,10 @@
  *   vocabulary and the book's jieba dictionary), fewest words first, so a compound of indexed
  *   words (焦点损失, 证据下界) finds the pages that hold them. Latin runs are split from Chinese
  *   (KL散度 → kl, 散度) as jieba does at build time.
- * - Ranking: chapters first, and among equals the one a reader meets first (reading order); a
- *   chapter whose title names the query before the others; part pages after chapters; the cover,
- *   preface, glossary, bibliography and index after them all.
+ * - Ranking: chapters first: one whose title names the query, then the first to introduce the
+ *   glossary term the query names, and among equals the one a reader meets first (reading
+ *   order); part pages after chapters; the cover, preface, glossary, bibliography and index
+ *   after them all.
  * - Excerpts: readable text: no page chrome, math shown as its plain text when it is simple and
  *   as 〔公式〕/〔式(7.1)〕 otherwise (KaTeX's flattened glyphs read as noise).
  * - Messages: the result count in Chinese and an explicit state for an empty query.
@@ -108,16 +109,18 @@ var Scorer = {
   partialTitle: 7,
   term: 5,
   partialTerm: 2,
-  // ... and the book's order on top of them: a page that links the glossary entry the query names
-  // introduces the term, and the first chapter to do so comes first. Sphinx's scores are whole
-  // numbers: the reading-order share (below 1) only breaks ties.
+  // ... and the book's order on top of them: a chapter whose title names the query first; then
+  // the pages that link the glossary entry the query names (they introduce the term), the first
+  // chapter to do so ahead of the others. Sphinx's scores are whole numbers: the reading-order
+  // share (below 1) only breaks ties.
   score: (result) => {
-    const [docname, title, , , score] = result;
+    const [docname, , , , score] = result;
     const kind = BOOK_SEARCH.kinds[docname];
+    const title = (BOOK_SEARCH.titles[docname] || "").toLowerCase(); // the page's, not a section's
     const entry = bookNamedEntry();
     const introduces = entry !== undefined && entry.pages.includes(docname);
-    const titleNames = bookQueryTerms().some((term) => title.toLowerCase().includes(term));
-    const named = (titleNames || introduces ? 100 : 0) + (introduces && docname === bookFirstChapter(entry) ? 50 : 0);
+    const titleNames = bookQueryTerms().some((term) => title.includes(term));
+    const named = (titleNames ? 200 : 0) + (introduces ? 100 : 0) + (introduces && docname === bookFirstChapter(entry) ? 50 : 0);
     const early = (BOOK_SEARCH.order.length - bookOrderOf(docname)) / (BOOK_SEARCH.order.length + 1);
     if (kind === "chapter") return score + named + early;
     if (kind === "part") return score - 50 + named + early;
