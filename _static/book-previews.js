@@ -35,7 +35,7 @@
 
   const place = (box, link) => {
     const anchor = link.getBoundingClientRect();
-    const width = Math.min(448, window.innerWidth - 16);
+    const width = Math.min(560, window.innerWidth - 16);
     box.style.width = `${width}px`;
     const left = Math.max(8, Math.min(anchor.left, window.innerWidth - width - 8));
     box.style.left = `${left + window.scrollX}px`;

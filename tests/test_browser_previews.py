@@ -52,7 +52,8 @@ PREVIEW_FACTS = """() => {
   const box = document.querySelector('.book-preview');
   if (!box) return null;
   const r = box.getBoundingClientRect();
-  return {text: box.textContent, math: box.querySelectorAll('.katex').length, images: box.querySelectorAll('img').length,
+  const number = box.querySelector('div.math > .eqno'), display = box.querySelector('div.math > .katex-display');
+  return {numberOverlaps: !!(number && display && number.getBoundingClientRect().left < display.getBoundingClientRect().right - 1),text: box.textContent, math: box.querySelectorAll('.katex').length, images: box.querySelectorAll('img').length,
           heading: (box.querySelector('.book-preview-heading') || {textContent: ''}).textContent.trim(),
           follow: !!box.querySelector('a.book-preview-follow'), left: r.left, right: r.right, width: innerWidth,
           role: box.getAttribute('role')};
@@ -101,6 +102,7 @@ def check_preview(kind: str, preview: dict, target: dict, link_text: str) -> Non
     if kind == "equation":
         assert preview["math"] >= 1 and target["number"] and target["number"] in preview["text"], (preview, target)
         assert target["number"] == link_text.strip()
+        assert not preview["numberOverlaps"], preview  # the number beside the equation, never over it
     elif kind == "figure":
         assert preview["images"] == 1 and target["caption"] and target["caption"] in preview["text"], (preview, target)
     elif kind in ("chapter", "section"):
