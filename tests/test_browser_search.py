@@ -246,3 +246,16 @@ def test_an_excerpt_shows_an_equation_by_its_number(open_page, server):
     search(page, server, "证据下界")
     page.wait_for_function("[...document.querySelectorAll('#search-results li p.context')].some(p => p.textContent.includes('〔式('))", timeout=20000)
     assert not watch.problems
+
+
+def test_a_changed_searchtools_stops_the_search_with_a_clear_error(open_page, server, html_dir):
+    """The one reach past Sphinx's public hooks fails loudly when searchtools.js changes."""
+    page, _ = open_page(DESKTOP, "light")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    original = (html_dir / "_static" / "searchtools.js").read_text(encoding="utf-8")
+    changed = original.replace("htmlToText: (htmlString, anchor) =>", "pageToText: (htmlString, anchor) =>")
+    assert changed != original
+    page.route("**/_static/searchtools.js*", lambda route: route.fulfill(body=changed, content_type="text/javascript"))
+    page.goto(f"{server}/search.html?q={urllib.parse.quote('焦点损失')}", wait_until="networkidle")
+    assert any("book-search.js: Sphinx's searchtools.js has no Search.htmlToText" in error for error in errors), errors
