@@ -138,8 +138,10 @@ Object.assign(Documentation.TRANSLATIONS, {
     "没有找到相关页面。请检查拼写，或换一个词（例如“自编码器”“mixup”）再试。",
 });
 
-/* Simple TeX (letters, digits, brackets, operators) reads the same as its rendering. */
-const BOOK_PLAIN_TEX = /^[A-Za-z0-9\s+\-=<>,.;:!'|()[\]]*$/;
+/* Simple TeX reads the same as its rendering: letters, digits, brackets, operators, Greek letters
+ * and a few relations (μ, σ, p(z∣x)); no scripts, fractions or accents, which flatten to noise. */
+const BOOK_PLAIN_TEX =
+  /^(?:[A-Za-z0-9\s+\-=<>,.;:!'|()[\]]|\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|theta|lambda|mu|sigma|pi|rho|tau|phi|varphi|psi|omega|Gamma|Delta|Theta|Lambda|Sigma|Phi|Psi|Omega|mid|sim|cdot|to|in|le|leq|ge|geq|neq|approx|infty|log|exp|ln|max|min)(?![A-Za-z]))*$/;
 
 const readableMath = (math) => {
   const tex = math.querySelector('annotation[encoding="application/x-tex"]');
@@ -159,6 +161,7 @@ const bookHtmlToText = (htmlString, anchor) => {
   const noise = ".headerlink, script, style, .bd-header-article, #jb-print-docs-body, .chapter-card, .prev-next-footer";
   page.querySelectorAll(noise).forEach((element) => element.remove());
   page.querySelectorAll(".math").forEach((math) => math.replaceWith(page.createTextNode(readableMath(math))));
+  page.querySelectorAll("dl.glossary > dt").forEach((term) => term.append("：")); // "</dt><dd>" has no space
   const main = page.querySelector('[role="main"]');
   if (!main) return "";
   const found = anchor ? page.getElementById(decodeURIComponent(anchor.slice(1))) : null;
