@@ -44,6 +44,10 @@ extensions = [
     "notfound.extension",  # HTML: the 404 page, outside every toctree, working at any depth
     "page_meta",  # HTML: Chinese descriptions and titles, the book's address for the two above
     "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
+    "search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
+    "search_page_data",  # HTML search: the dictionary and reading order for the query splitter
+    "copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
+    "ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_excerpt",  # PDF: the seed's excerpt set apart from our commentary
@@ -91,7 +95,7 @@ bibtex_default_style = "unsrt"
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
-html_css_files = ["book.css"]
+html_css_files = ["book.css", "book-search.css"]
 html_js_files = ["book.js"]  # the visible sidebar buttons work on phones
 html_last_updated_fmt = None
 html_search_language = "zh"
