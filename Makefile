@@ -51,10 +51,13 @@ deps-test:
 	@$(ENSURE) $(DEB_HTML) $(DEB_PDF) $(DEB_TEST)
 
 # -- builds ------------------------------------------------------------------------------------
+# The catalog is checked first: a mistake in chapters/book.toml is one line, not a Sphinx report.
 html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	@$(BIN)/python -m seedimport --catalog
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
+	@$(BIN)/python -m seedimport --catalog
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 # The PDF first, then the HTML that copies it into the site and links it from the cover.

@@ -8,7 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).parent.resolve()
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
 
+from sphinx.errors import ConfigError  # noqa: E402
 from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
+from seedimport.errors import SeedError  # noqa: E402
+
+try:
+    CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
+except SeedError as _err:  # the editor's own message (file:line: what was expected), not a traceback
+    raise ConfigError("\n".join(e.located(ROOT) for e in _err.errors)) from None
 
 # Reproducible output: figures and the PDF's date come from the last commit, not the clock.
 if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -96,7 +103,7 @@ html_theme_options = {
     "search_bar_text": "搜索本书…",
     # Every page carries the navigation tree: a small book shows every chapter; past 60 chapters
     # only the current part's, so a page's size and build cost stay bounded as the book grows.
-    "collapse_navbar": len(load_catalog(ROOT / "chapters" / "book.toml").chapters) > 60,
+    "collapse_navbar": len(CATALOG.chapters) > 60,
     "max_navbar_depth": 2,  # parts and chapters; a chapter's sections are in the page's own TOC
 }
 # pydata-sphinx-theme reads the initial colour mode from here; left unset, every page starts with

@@ -75,13 +75,15 @@ def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
     before = tree(book)
     refused = run_importer(book)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert refused.stderr.startswith(f"error: {(book / 'seeds' / SECOND_NAME).resolve()}:1: article '从SGD到Adam:步长的故事' (王小明, 2023-09-14) is not in chapters/book.toml")
+    assert refused.stderr.startswith(f"error: seeds/{SECOND_NAME}:1: article '从SGD到Adam:步长的故事' (王小明, 2023-09-14) is not in chapters/book.toml")
     assert tree(book) == before
     snippet = pasted_entry(refused.stderr)
     entry = tomllib.loads(snippet)["chapters"][0]
-    assert entry == {"slug": "sgd-adam", "part": catalog.parts[-1].slug, "title": "从SGD到Adam:步长的故事", "bibkey": "kexuefm-sgd-adam"}
+    assert entry == {"slug": "sgd-adam", "part": "", "title": "从SGD到Adam:步长的故事", "bibkey": "kexuefm-sgd-adam"}
 
-    # 2. Paste it (and the quotation's override), import: card, excerpt and skeleton appear.
+    # 2. Paste it with its part chosen (and the quotation's override), import: card, excerpt and
+    # skeleton appear.
+    snippet = snippet.replace('part = ""', f'part = "{catalog.parts[-1].slug}"')
     with catalog_path.open("a", encoding="utf-8") as stream:
         stream.write(f"\n{snippet}\n[[overrides]]\nseed = \"{SECOND_NAME}\"\nline = {QUOTE_LINE}\nkind = \"quote\"\n")
     imported = run_importer(book)
@@ -287,4 +289,5 @@ def test_the_suggested_entry_is_valid_toml_with_a_free_slug(title, slug):
     entry = tomllib.loads(pasted_entry(message))["chapters"][0]
     assert entry["title"] == title and entry["slug"] == slug
     assert entry["slug"] not in {c.slug for c in catalog.chapters}
-    assert entry["part"] in {p.slug for p in catalog.parts}
+    assert entry["part"] == "", "the editor chooses the part"
+    assert f"# fill in one of: {', '.join(p.slug for p in catalog.parts)}" in message
