@@ -34,6 +34,7 @@ smartquotes = False  # seed punctuation is restored by the importer, never guess
 
 extensions = [
     "myst_parser",
+    "markup_checks",  # an unclosed fence or a heading swallowed by a directive fails the build
     "sphinxcontrib.bibtex",
     "sphinxcontrib.katex",
     "book_toctree",  # parts and chapters from chapters/book.toml

@@ -15,6 +15,10 @@ from helpers import ROOT, sphinx_build
 
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
+# sphinx.testing's `app` fixture builds the tiny projects in tests/roots/test-<name>/
+# (@pytest.mark.sphinx("html", testroot="<name>")).
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 CHROMIUM = Path("/usr/bin/chromium")
 NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf"]
 CHROMIUM_ARGS = [
@@ -25,6 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return Path(__file__).parent / "roots"
 
 
 @pytest.fixture(scope="session")
