@@ -2,8 +2,11 @@
 
 sphinxcontrib-bibtex lists a key once per project unless each list has its own key prefix; a
 paper cited in two chapters (the VAE paper in chapters 2 and 7) must appear in both lists.
-So each chapter cites with its slug as prefix (``{cite:p}`vae-kingma2014vae```) and this
-directive fills in that prefix and the chapter's number from the catalog.
+So each chapter's citations are keyed with its slug as prefix, and this directive fills in that
+prefix and the chapter's number from the catalog.  The prefix is the book's business, not the
+editor's: in a chapter, ``{cite:p}`kingma2014vae``` (the key as in references.bib) is keyed
+``vae-kingma2014vae`` by :class:`ChapterCiteRole`; the prefixed form written by hand still works.
+A key that references.bib lacks is reported as that key, the one to add.
 
 With one list per chapter, sphinxcontrib-bibtex's matching of citations to lists grows with
 lists × entries × citations (and sorts citations with a list lookup per comparison): a
@@ -24,10 +27,43 @@ import pybtex.plugin
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
+from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
 from sphinxcontrib.bibtex.directives import BibliographyDirective, BibliographyKey
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor, get_docnames
+from sphinxcontrib.bibtex.roles import CiteRole
 
 from book_catalog import CATALOG_FILE, catalog
+
+
+def chapter_key(key: str, slug: str, known: Iterable[str]) -> str:
+    """The key a chapter's citation of ``key`` is listed under: ``<slug>-<bibkey>`` when
+    references.bib has the bibkey (written plain or already prefixed); else the bare bibkey, so
+    that the warning names the key to add to references.bib."""
+    prefix = f"{slug}-"
+    base = key[len(prefix):] if key.startswith(prefix) and key not in known else key
+    return prefix + base if base in known else base
+
+
+def _target_text(target: CitationTarget) -> str:
+    """A citation target as the cite roles write it: ``{pre}key{post}``."""
+    return (f"{{{target.pre}}}" if target.pre else "") + target.key + (f"{{{target.post}}}" if target.post else "")
+
+
+class ChapterCiteRole(CiteRole):
+    """sphinxcontrib-bibtex's cite role; in a chapter, each key is keyed to that chapter's list."""
+
+    def result_nodes(self, document, env, node, is_ref):
+        chapter = next((c for c in catalog(env.app).chapters if c.docname == env.docname), None)
+        if chapter is not None:
+            known = env.get_domain("cite").bibdata.data.entries
+            try:
+                targets = list(parse_citation_targets(self.target))
+            except ValueError:
+                targets = []  # malformed: sphinxcontrib-bibtex reports it as written
+            if targets:
+                self.target = ",".join(_target_text(t._replace(key=chapter_key(t.key, chapter.slug, known))) for t in targets)
+                node["reftarget"] = self.target
+        return super().result_nodes(document, env, node, is_ref)
 
 
 class ChapterBibliography(BibliographyDirective):
@@ -50,6 +86,8 @@ logger = logging.getLogger(__name__)
 class IndexedBibtexDomain(BibtexDomain):
     """sphinxcontrib-bibtex's domain, matching citations through indexes instead of scans."""
 
+    roles = {name: ChapterCiteRole() for name in BibtexDomain.roles}
+
     def env_updated(self) -> Iterable[str]:
         position = {docname: n for n, docname in enumerate(get_docnames(self.env))}
         refs = sorted(self.citation_refs, key=lambda ref: position[ref.docname])
@@ -62,6 +100,38 @@ class IndexedBibtexDomain(BibtexDomain):
             return super().env_updated()
         finally:
             del self._cited_keys, self._cited_in
+
+    def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
+        """As sphinxcontrib-bibtex resolves it; a key no list holds is reported as the key to add
+        to references.bib (not as the chapter-keyed name, which the editor never wrote)."""
+        try:
+            targets = list(parse_citation_targets(target))
+        except ValueError:
+            return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+        listed = self._listed_keys()
+        missing = [t for t in targets if t.key not in listed]
+        if not missing:
+            return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+        entries = self.bibdata.data.entries
+        chapter = next((c for c in catalog(env.app).chapters if c.docname == fromdocname), None)
+        for t in missing:
+            bibkey = t.key[len(chapter.slug) + 1:] if chapter and t.key.startswith(f"{chapter.slug}-") else t.key
+            if bibkey in entries:
+                message = f"citation key {bibkey!r}: no bibliography lists it here; expected a {{chapter-bibliography}} under 参考文献"
+            else:
+                message = f"citation key {bibkey!r} is not in references.bib; expected an entry with this key there, like @article{{{bibkey}, ...}}"
+            logger.warning(message, location=node, type="bibtex", subtype="key_not_found")
+        found = [t for t in targets if t.key in listed]
+        if not found:
+            return contnode  # the build fails on the warning; the page shows the key as written
+        return super().resolve_xref(env, fromdocname, builder, typ, ",".join(_target_text(t) for t in found), node, contnode)
+
+    def _listed_keys(self) -> set[str]:
+        """The keys some bibliography lists (computed once per build, not per citation)."""
+        stamp = (id(self.citations), len(self.citations))
+        if getattr(self, "_listed_stamp", None) != stamp:
+            self._listed, self._listed_stamp = {citation.key for citation in self.citations}, stamp
+        return self._listed
 
     def get_all_cited_keys(self, docnames):
         if hasattr(self, "_cited_keys"):
