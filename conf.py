@@ -9,6 +9,7 @@ ROOT = Path(__file__).parent.resolve()
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
 
 from sphinx.errors import ConfigError  # noqa: E402
+from sphinx.util.texescape import escape as tex_escape  # noqa: E402
 from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
 from seedimport.errors import SeedError  # noqa: E402
 
@@ -24,7 +25,7 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = _commit.stdout.strip()
 
 # -- The book ------------------------------------------------------------------------------------
-project = "科学空间选读：机器学习八篇注解"
+project = CATALOG.full_title  # [book] in chapters/book.toml: the subtitle counts the chapters
 author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
@@ -38,12 +39,13 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinxcontrib.katex",
     "book_toctree",  # parts and chapters from chapters/book.toml
+    "book_text",  # {book}`chapters` ...: the cover's counts and title from chapters/book.toml
     "numbering",  # chapters 1–8 through the parts; the author's equation tags
     "chapter_bibliography",  # each chapter's references at its end
     "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
     "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
     "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
-    "matplotlib.sphinxext.plot_directive",  # figures computed at build time
+    "plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or bookmath changes
     "plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams
     "page_meta",  # HTML: description, Open Graph, titles, robots.txt, 404 page
@@ -144,8 +146,8 @@ latex_elements = {
     "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered,bookmarksopen,bookmarksopenlevel=0,pdflang=zh-CN}{hyperref}",
     "preamble": "\n".join([
         r"\usepackage{kexuebook}",
-        r"\newcommand{\booktitle}{科学空间选读}",
-        r"\newcommand{\booksubtitle}{机器学习八篇注解}",
+        rf"\newcommand{{\booktitle}}{{{tex_escape(CATALOG.title, 'xelatex')}}}",
+        rf"\newcommand{{\booksubtitle}}{{{tex_escape(CATALOG.subtitle, 'xelatex')}}}",
         r"\newcommand{\bookpdfauthor}{苏剑林（原文）；本书编者（注解）}",
         r"\newcommand{\bookcredits}{\begin{tabular}{r@{\quad}l}原文 & 苏剑林（科学空间，kexue.fm）\\[0.5em] 注解与编排 & 本书编者\end{tabular}}",
         r"\newcommand{\booklicence}{原文以\mbox{CC BY-NC-SA}许可发表于科学空间（kexue.fm）；\\"

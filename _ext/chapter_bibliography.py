@@ -21,12 +21,14 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 import pybtex.plugin
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
+from sphinxcontrib.bibtex.bibfile import process_bibdata
 from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
 from sphinxcontrib.bibtex.directives import BibliographyDirective, BibliographyKey
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor, get_docnames
@@ -155,8 +157,21 @@ class IndexedBibtexDomain(BibtexDomain):
                 yield key, entry
 
 
+def reread_bibfiles(app: Sphinx, env, docnames: list[str]) -> None:
+    """Parse references.bib again when it changed since the last build.
+
+    sphinxcontrib-bibtex parses it once, when the builder starts: a live preview that keeps one
+    Sphinx would re-read the pages of an edited .bib but show its old text.  The pages that list
+    its entries note the file as a dependency, so they are re-read with the new entries.
+    """
+    domain = env.get_domain("cite")
+    bibfiles = [(Path(app.confdir) / name).resolve() for name in app.config.bibtex_bibfiles]
+    domain.data["bibdata"] = process_bibdata(domain.bibdata, bibfiles, app.config.bibtex_encoding)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
+    app.connect("env-before-read-docs", reread_bibfiles)
     app.add_domain(IndexedBibtexDomain, override=True)
     if not hasattr(pybtex.plugin.find_plugin, "cache_info"):
         pybtex.plugin.find_plugin = functools.lru_cache(maxsize=None)(pybtex.plugin.find_plugin)

@@ -9,10 +9,12 @@ from typing import Any
 from pathlib import Path
 
 from .errors import SeedError, raise_all
+from .numerals import chinese_numeral
 from .schema import schema_errors
 from .toml_lines import key_lines, line_of
 
 MAX_OVERRIDES_PER_SEED = 2
+COUNT = "{count}"  # in [book] subtitle: the number of chapters
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Override:
 @dataclass(frozen=True)
 class Catalog:
     path: Path
+    title: str  # [book] title
+    subtitle_form: str  # [book] subtitle, with {count} for the number of chapters (may be "")
     parts: tuple[Part, ...]
     chapters: tuple[Chapter, ...]
     overrides: dict[str, dict[int, str]]  # seed file name -> line -> kind
@@ -62,6 +66,16 @@ class Catalog:
     source_name: str
     source_site: str
     licence: str
+
+    @property
+    def subtitle(self) -> str:
+        """The subtitle with the chapters counted: 机器学习九篇注解 once a ninth article is listed."""
+        return self.subtitle_form.replace(COUNT, chinese_numeral(len(self.chapters), count=True))
+
+    @property
+    def full_title(self) -> str:
+        """Title and subtitle as the HTML and the PDF's metadata show them: 科学空间选读：机器学习八篇注解."""
+        return f"{self.title}：{self.subtitle}" if self.subtitle else self.title
 
     def chapter_for(self, seed_title: str) -> Chapter | None:
         return next((c for c in self.chapters if c.seed_title == seed_title), None)
@@ -146,8 +160,11 @@ def load_catalog(path: Path) -> Catalog:
                 path, first, f"{len(seed_lines)} line overrides for {seed}; at most {MAX_OVERRIDES_PER_SEED}: improve the rules instead",
             ))
     raise_all(sorted(errors, key=lambda e: e.line))
+    book = data["book"]
     return Catalog(
         path=path,
+        title=book["title"],
+        subtitle_form=book.get("subtitle", ""),
         parts=parts,
         chapters=chapters,
         overrides=overrides,

@@ -54,8 +54,22 @@ SCHEMA: dict[str, Any] = {
     "title": "chapters/book.toml: the book's table of contents as data",
     "type": "object",
     "additionalProperties": False,
-    "required": ["importer"],
+    "required": ["book", "importer"],
     "properties": {
+        "book": {
+            "type": "object",
+            "expected": "a table: [book]",
+            "description": "The book's own title, on the cover, in the HTML and on the PDF's title page.",
+            "additionalProperties": False,
+            "required": ["title"],
+            "properties": {
+                "title": _text("the book's title, a non-empty string", "The title (科学空间选读)."),
+                "subtitle": _text(
+                    "a non-empty string; {count} stands for the number of chapters",
+                    "The subtitle; {count} is replaced by the number of [[chapters]] in Chinese numerals (八, 九, 十二).",
+                ),
+            },
+        },
         "importer": {
             "type": "object",
             "expected": "a table: [importer]",

@@ -26,6 +26,7 @@ import pytest
 from helpers import ROOT, article_text, page, sphinx_build
 from seedimport import __main__ as importer
 from seedimport.catalog import load_catalog
+from seedimport.numerals import chinese_numeral
 from seedimport.parse import read_listing
 from seedimport.render import render_chapter_skeleton
 
@@ -121,8 +122,21 @@ def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
     assert "王小明" in card and "2023-09-14" in card and "4321" in card
     text = article_text(soup)
     assert "太小则收敛很慢……" in text and "（比如Adam）" in text and "最近评论" not in text
-    nav = [a.get_text(" ", strip=True) for a in page(html, "index").select("nav.bd-links a")]
+    cover = page(html, "index")
+    nav = [a.get_text(" ", strip=True) for a in cover.select("nav.bd-links a")]
     assert f"{n}. 从SGD到Adam：步长的故事" in nav
+
+    # 5. Book-level text counts what book.toml lists: the cover, the HTML title, the PDF's title.
+    count = chinese_numeral(n, count=True)
+    assert cover.select_one("article h1").get_text(strip=True).rstrip("#") == f"科学空间选读：机器学习{count}篇注解"
+    cover_text = "".join(article_text(cover).split())
+    assert f"选出{count}篇文章" in cover_text and f"{count}章，章号从第1章连续编到第{n}章" in cover_text
+    assert f"机器学习{count}篇注解" in page(html, chapter.docname).title.get_text()
+    latex = tmp_path / "latex"
+    sphinx_build("latex", book, latex)
+    tex = (latex / "book.tex").read_text(encoding="utf-8")
+    assert f"\\newcommand{{\\booksubtitle}}{{机器学习{count}篇注解}}" in tex
+    assert f"\\title{{科学空间选读：机器学习{count}篇注解}}" in tex
 
 
 def test_missing_entry_message_spots_a_retyped_title(book_copy):

@@ -262,8 +262,8 @@ CATALOG_CASES = [
     ("duplicate-slug", ENTRY.replace('"bad-input"', '"vae"'), "slug =", "duplicate chapter slug 'vae' (first at line "),
     # Issue 16: a misspelt key was ignored, a misspelt table taken for a missing article.
     ("archive-misspelt", ENTRY + "archve = 9675\n", "archve =", "unknown key 'archve' in [[chapters]] entry (did you mean 'archive'?); expected one of: slug, part, title, bibkey, archive"),
-    ("chapter-table-singular", ENTRY.replace("[[chapters]]", "[[chapter]]"), "[[chapter]]", "unknown table [[chapter]] (did you mean [[chapters]]?); expected one of: [importer], [[overrides]], [[parts]], [[chapters]]"),
-    ("unknown-table", ENTRY + "\n[extras]\nx = 1\n", "[extras]", "unknown table [extras]; expected one of: [importer]"),
+    ("chapter-table-singular", ENTRY.replace("[[chapters]]", "[[chapter]]"), "[[chapter]]", "unknown table [[chapter]] (did you mean [[chapters]]?); expected one of: [book], [importer], [[overrides]], [[parts]], [[chapters]]"),
+    ("unknown-table", ENTRY + "\n[extras]\nx = 1\n", "[extras]", "unknown table [extras]; expected one of: [book], [importer]"),
     ("unknown-top-level-key", "\n" + ENTRY.replace("[[chapters]]", "[[parts]]\nslug = \"extra\"\ncolour = \"red\"\n\n[[chapters]]"), "colour =", "unknown key 'colour' in [[parts]] entry; expected one of: slug"),
     ("override-as-math", ENTRY + f'\n[[overrides]]\nseed = "{SEED}"\nline = 3\nkind = "display-math"\n', "kind =", "[[overrides]] entry: kind = 'display-math'; expected one of quote, heading, paragraph, link-title"),
     ("override-line-text", ENTRY + f'\n[[overrides]]\nseed = "{SEED}"\nline = "three"\nkind = "quote"\n', "line =", "line = 'three'; expected a whole number > 0"),
@@ -301,7 +301,9 @@ IMPORTER_CASES = [
     ("source-site-with-markup", 'source_site = "https://kexue.fm"', 'source_site = "https://kexue.fm> <script>alert(1)</script>"', "source_site =", "[importer]: source_site = 'https://kexue.fm> <script>"),
     ("source-site-http", 'source_site = "https://kexue.fm"', 'source_site = "http://kexue.fm"', "source_site =", "expected the blog's https:// address"),
     ("licence-missing", 'licence = "CC BY-NC-SA"\n', "", "[importer]", "[importer] has no 'licence'; expected licence = ..."),
-    ("importer-a-key", "[importer]", "importer = 3\n[old-importer]", "importer =", "importer = 3; expected a table: [importer]"),
+    ("book-a-key", "[book]\n", "book = 3\n[not-book]\n", "book =", "book = 3; expected a table: [book]"),
+    ("book-title-missing", 'title = "科学空间选读"\n', "", "[book]", "[book] has no 'title'; expected title = ..."),
+    ("book-subtitle-empty", 'subtitle = "机器学习{count}篇注解"', 'subtitle = ""', "subtitle =", "[book]: subtitle = ''; expected a non-empty string; {count} stands for the number of chapters"),
 ]
 
 
