@@ -16,7 +16,7 @@ DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texli
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf book livehtml livehtml-autobuild import test bench clean deps-html deps-pdf deps-test
+.PHONY: help html latexpdf book livehtml livehtml-autobuild import move test bench clean deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
@@ -24,6 +24,7 @@ help:
 	@echo "make book      the PDF, then the HTML book that offers it"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
+	@echo "make move      rename a chapter or move it to another part: CHAPTER=slug TO=new-slug PART=part"
 	@echo "make test      the whole test suite (installs TeX, fonts and Chromium if missing)"
 	@echo "make bench     the benchmark (prints its figures)"
 	@echo "make clean     remove $(BUILDDIR)"
@@ -72,6 +73,12 @@ livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.jso
 
 import: $(VENV)/.book-stamp
 	$(BIN)/python -m seedimport
+
+# Rename a chapter or move it to another part, with its hand-written file:
+# make move CHAPTER=vae TO=vae-intro   and/or   PART=information-theory
+move: $(VENV)/.book-stamp
+	@test -n "$(CHAPTER)" || { echo "make move CHAPTER=SLUG [TO=NEW_SLUG] [PART=PART]"; exit 2; }
+	$(BIN)/python -m seedimport --move $(CHAPTER) $(if $(TO),--to $(TO)) $(if $(PART),--part $(PART))
 
 # -- checks ------------------------------------------------------------------------------------
 test: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json

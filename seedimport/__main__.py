@@ -1,4 +1,4 @@
-"""``python -m seedimport [--root DIR] [--check | --catalog]``: import every listing in seeds/.
+"""``python -m seedimport [--root DIR] [--check | --catalog | --move SLUG [--to NEW] [--part PART]]``: import every listing in seeds/.
 
 Everything is parsed and rendered in memory first; only then are files written, each atomically,
 so bad input leaves the tree exactly as it was.  A hand-written chapter file is created the first
@@ -96,13 +96,14 @@ def override_errors(catalog: Catalog, seeds: list[Path], read: dict[str, tuple[l
     return errors
 
 
-def plan_import(root: Path) -> Plan:
+def plan_import(root: Path, catalog: Catalog | None = None) -> Plan:
     """Parse every seed and render every file, writing nothing.
 
     Every problem found is reported at once (each listing that does not parse, each article
     that book.toml lacks, each override that names no line), so one run shows the editor all.
+    ``catalog``: the one to import with (default: chapters/book.toml as it is on disk).
     """
-    catalog: Catalog = load_catalog(root / CATALOG)
+    catalog = catalog or load_catalog(root / CATALOG)
     seeds = seed_files(root)
     generated: dict[Path, str] = {}
     skeletons: dict[Path, str] = {}
@@ -210,11 +211,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="the book's folder (default: .)")
     parser.add_argument("--check", action="store_true", help="write nothing; fail if any file would change")
     parser.add_argument("--catalog", action="store_true", help="only check chapters/book.toml (make html runs this first)")
+    parser.add_argument("--move", metavar="SLUG", help="rename the chapter SLUG (--to) or move it to another part (--part), with its file")
+    parser.add_argument("--to", metavar="NEW_SLUG", help="with --move: the chapter's new slug")
+    parser.add_argument("--part", metavar="PART", help="with --move: the chapter's new part")
     args = parser.parse_args(argv)
+    if (args.to or args.part) and not args.move:
+        parser.error("--to and --part go with --move SLUG")
     root = args.root.resolve()
     try:
         if args.catalog:
             load_catalog(root / CATALOG)
+            return 0
+        if args.move:
+            from .move import apply_move, plan_move
+
+            for line in apply_move(root, plan_move(root, args.move, args.to, args.part)):
+                print(line)
             return 0
         plan = plan_import(root)
         if args.check:

@@ -97,9 +97,9 @@ def _duplicates(path: Path, lines: dict, what: str, values: list[tuple[tuple, st
     return errors
 
 
-def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+def _read_toml(path: Path, text: str | None = None) -> tuple[str, dict[str, Any]]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8") if text is None else text
         return text, tomllib.loads(text)
     except UnicodeDecodeError as err:
         raise SeedError(path, 0, f"not UTF-8 (byte 0x{err.object[err.start]:02x}); expected UTF-8 TOML") from None
@@ -108,12 +108,13 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         raise SeedError(path, int(where.group(1)) if where else 0, f"not valid TOML: {err}") from None
 
 
-def load_catalog(path: Path) -> Catalog:
+def load_catalog(path: Path, text: str | None = None) -> Catalog:
     """Read and check the data file; every problem names the file, the line and what was expected.
 
     All problems of the file are reported at once (a :class:`SeedErrors`), in file order.
+    ``text``: the file's text as it is about to be written (checked before it replaces ``path``).
     """
-    text, data = _read_toml(path)
+    text, data = _read_toml(path, text)
     raise_all(schema_errors(data, text, str(path)))
     lines = key_lines(text)
     errors: list[SeedError] = []

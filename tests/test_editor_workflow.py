@@ -305,3 +305,71 @@ def test_the_suggested_entry_is_valid_toml_with_a_free_slug(title, slug):
     assert entry["slug"] not in {c.slug for c in catalog.chapters}
     assert entry["part"] == "", "the editor chooses the part"
     assert f"# fill in one of: {', '.join(p.slug for p in catalog.parts)}" in message
+
+
+# -- renaming and moving a chapter ------------------------------------------------------------------
+
+
+def run_in_process(root: Path, *args: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = importer.main(["--root", str(root), *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_renaming_a_slug_moves_the_written_chapter_and_the_book_builds(book_copy, tmp_path):
+    """Issue 16: a slug changed by hand left the chapter behind and created an empty skeleton."""
+    old = book_copy / "chapters" / "probabilistic-models" / "vae.md"
+    written = old.read_text(encoding="utf-8")
+    code, out, err = run_in_process(book_copy, "--move", "vae", "--to", "vae-intro")
+    assert code == 0, err
+    new = book_copy / "chapters" / "probabilistic-models" / "vae-intro.md"
+    assert not old.exists() and new.is_file()
+    assert out.splitlines()[0] == "moved chapters/probabilistic-models/vae.md -> chapters/probabilistic-models/vae-intro.md"
+    assert not any(line.startswith("created") for line in out.splitlines()), "no skeleton: the written chapter moved"
+    moved = new.read_text(encoding="utf-8")
+    assert moved.count("\n") == written.count("\n") and "../_generated/vae-intro-card.md" in moved
+    assert "vae-intro-kingma2014vae" in moved and "{cite:p}`vae-kingma2014vae`" not in moved
+    entry = next(c for c in tomllib.loads((book_copy / "chapters" / "book.toml").read_text(encoding="utf-8"))["chapters"] if c["title"].startswith("变分自编码器"))
+    assert entry["slug"] == "vae-intro" and entry["part"] == "probabilistic-models"
+    assert run_importer(book_copy, "--check").returncode == 0, "the generated files are the importer's"
+    assert not (book_copy / "chapters" / "_generated" / "vae-card.md").exists()
+
+    html = tmp_path / "html"
+    sphinx_build("html", book_copy, html)  # strict: every reference to the old labels was renamed
+    soup = page(html, "chapters/probabilistic-models/vae-intro")
+    assert soup.select_one("article h1").get_text(strip=True).startswith("2.变分自编码器（一）")
+    assert len(soup.select("div.citation")) >= 2, "the chapter's references are still listed"
+    links = [a["href"] for a in page(html, "chapters/information-theory/forgetting").select("a.reference.internal")]
+    assert any(href.startswith("../probabilistic-models/vae-intro.html") for href in links)
+
+
+def test_moving_a_chapter_to_another_part(book_copy):
+    code, out, err = run_in_process(book_copy, "--move", "ssh-tunnel", "--part", "information-theory")
+    assert code == 0, err
+    assert (book_copy / "chapters" / "information-theory" / "ssh-tunnel.md").is_file()
+    assert not (book_copy / "chapters" / "tooling" / "ssh-tunnel.md").exists()
+    chapter = next(c for c in load_catalog(book_copy / "chapters" / "book.toml").chapters if c.slug == "ssh-tunnel")
+    assert chapter.part.slug == "information-theory" and chapter.docname == "chapters/information-theory/ssh-tunnel"
+    assert run_importer(book_copy, "--check").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--move", "vea", "--to", "x"], "no chapter with slug 'vea' (did you mean 'vae'?)"),
+        (["--move", "vae", "--to", "mango"], "slug 'mango' is taken by another chapter"),
+        (["--move", "vae", "--to", "VAE Intro"], "new slug 'VAE Intro'; expected lowercase letters and digits"),
+        (["--move", "vae", "--part", "poetry"], "part 'poetry'; expected one of the [[parts]]: probabilistic-models"),
+        (["--move", "vae"], "expected a new slug (--to) or part (--part)"),
+    ],
+)
+def test_a_move_that_cannot_be_done_changes_nothing(book_copy, args, expected):
+    before = tree(book_copy)
+    code, out, err = run_in_process(book_copy, *args)
+    assert code == 1 and out == "" and err.startswith("error: chapters/book.toml:"), err
+    assert expected in err
+    assert tree(book_copy) == before
