@@ -66,6 +66,24 @@ def test_readme_explains_adding_an_article():
         assert step in section, step
 
 
+def test_readme_gives_the_editors_loop():
+    """The preview's address and port option, what it follows, moving a chapter, citing, overrides."""
+    from seedimport.catalog import MAX_OVERRIDES_PER_SEED
+    from seedimport.schema import OVERRIDE_KINDS
+    from tools.livehtml import DEFAULT_PORT, RESTART_ON
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    loop = readme.split("## The editor's loop", 1)[1].split("\n## ", 1)[0]
+    assert f"http://127.0.0.1:{DEFAULT_PORT}/" in loop and 'O="--port' in loop
+    for followed in ("references.bib", "chapters/book.toml", "chapters/<part>/figures/", "_static/", "_templates/", *RESTART_ON):
+        assert f"`{followed}" in loop, followed
+    assert "make move CHAPTER=" in loop and "TO=" in loop and "PART=" in loop
+    assert "{cite:p}`kingma2014vae`" in loop and "is not in references.bib" in loop
+    overrides = readme.split("### Line overrides", 1)[1].split("\n## ", 1)[0]
+    assert all(kind.value in overrides for kind in OVERRIDE_KINDS) and "MAX_OVERRIDES_PER_SEED" in overrides
+    assert MAX_OVERRIDES_PER_SEED == 2 and "At most two" in overrides
+
+
 def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
     book = book_copy
     (book / "seeds" / SECOND_NAME).write_bytes(SECOND.read_bytes())

@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Changes here change Python code that Sphinx has imported: restart rather than rebuild.
 RESTART_ON = ("conf.py", "_ext/", "seedimport/", "bookmath/")
 CATALOG = "chapters/book.toml"
+DEFAULT_PORT = 8000  # the README names it
 IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests"]
 
 # Reloads the page after each build; after the connection drops (a restart), reconnects and
@@ -286,7 +287,7 @@ def create_app(preview: Preview) -> Starlette:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
-    parser.add_argument("--port", type=int, default=8000, help="default: 8000")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
     parser.add_argument("--source", type=Path, default=ROOT, help="the book's folder (default: this repository)")
     parser.add_argument("--outdir", type=Path, default=None, help="default: SOURCE/_build/html")
     args = parser.parse_args(argv)
