@@ -128,6 +128,24 @@ class IndexedBibtexDomain(BibtexDomain):
             return contnode  # the build fails on the warning; the page shows the key as written
         return super().resolve_xref(env, fromdocname, builder, typ, ",".join(_target_text(t) for t in found), node, contnode)
 
+    def get_formatted_entries(self, bibliography_key, docnames, tooltips, tooltips_style):
+        """sphinxcontrib-bibtex's formatted lists, kept while their inputs stay the same.
+
+        Every build formats every list again (pybtex: a large share of a one-chapter rebuild in
+        the live preview); a list is the same while the .bib data, its style and prefixes and
+        the entries it holds, in order, are.  A new parse of references.bib empties the cache.
+        """
+        bibliography = self.bibliographies[bibliography_key]
+        keys = tuple(key for key, _ in self.get_sorted_entries(bibliography_key, docnames))
+        stamp = (bibliography.style, bibliography.keyprefix, bibliography.labelprefix, tooltips, tooltips_style, keys)
+        if getattr(self, "_formatted_for", None) is not self.bibdata:
+            self._formatted, self._formatted_for = {}, self.bibdata
+        cached = self._formatted.get(bibliography_key)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, list(super().get_formatted_entries(bibliography_key, docnames, tooltips, tooltips_style)))
+            self._formatted[bibliography_key] = cached
+        return iter(cached[1])
+
     def _listed_keys(self) -> set[str]:
         """The keys some bibliography lists (computed once per build, not per citation)."""
         stamp = (id(self.citations), len(self.citations))
