@@ -140,6 +140,15 @@ def test_a_figure_script_edit_is_drawn_again(live):
     live.wait(f"{CHAPTER}.html", lambda s, t: "活的图" in t and figure(t) != before, "the redrawn figure")
 
 
+def test_a_figure_added_with_a_numref_is_numbered_in_place(live):
+    """A warm Sphinx resolved the new {numref} from its stale copy of the page and crashed."""
+    failures = live.log().count("the build failed")
+    live.append(f"{OTHER}.md", "\n见{numref}`fig-live-new`。\n\n```{figure} /_static/favicon.svg\n:name: fig-live-new\n\n新加的图。\n```\n")
+    numbered = re.compile(r'href="#fig-live-new"[^>]*><span class="std std-numref">图 \d+\.1</span>')
+    live.wait(f"{OTHER}.html", lambda s, t: s == 200 and bool(numbered.search(t)), "the numbered figure")
+    assert live.log().count("the build failed") == failures, "rebuilt in place, not after a failure"
+
+
 def test_a_references_bib_edit_shows_its_new_text(live):
     live.edit("references.bib", "title = {合成文章1}", "title = {改过的文献题目}")
     live.wait(f"{CHAPTER}.html", lambda s, t: "改过的文献题目" in t, "the new bib text")

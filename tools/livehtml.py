@@ -33,6 +33,7 @@ from pathlib import Path
 import uvicorn
 from sphinx.application import Sphinx
 from sphinx.config import eval_config_file
+from sphinx.environment import BuildEnvironment
 from sphinx_autobuild.filter import IgnoreFilter
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -71,6 +72,56 @@ def log(message: str) -> None:
     print(f"livehtml: {message}", flush=True)
 
 
+def forget_stale_doctrees(app: Sphinx, env, docnames: list[str]) -> None:
+    """Drop the cached pickles of the documents about to be read again.
+
+    Sphinx keeps each doctree's pickle in memory once read and never updates it when the
+    document is read again: a long-lived application would resolve a {numref} to a figure added
+    since (or number the figures) from the old doctree, and fail.
+    """
+    for docname in docnames:
+        env._pickled_doctree_cache.pop(docname, None)
+    if app.config.root_doc in docnames:
+        env.__dict__.pop("master_doctree", None)  # a cached property: the navigation is built from it
+
+
+def keep_doctrees_unpickled() -> None:
+    """Serve read-only look-ups of a doctree from memory instead of unpickling it each time.
+
+    Numbering the figures walks every document's doctree and each {numref} loads its target's,
+    on every build: most of a one-chapter rebuild.  Those callers only read.  The one that
+    changes what it gets (resolving a page to write it) still gets its own fresh copy.  A
+    document read again has a new pickle, so its kept doctree is replaced.  The methods are
+    replaced on the class, in this process only: the environment's pickle, which `make html`
+    shares, stays Sphinx's own.
+    """
+    unpickle = BuildEnvironment.get_doctree
+    resolve = BuildEnvironment.get_and_resolve_doctree
+    kept: dict[str, tuple[bytes, object]] = {}
+    fresh_for: list[str | None] = [None]  # the page being resolved: its first look-up is the copy it changes
+
+    def get_doctree(env, docname: str):
+        if docname == fresh_for[0]:
+            fresh_for[0] = None
+            return unpickle(env, docname)
+        serialised = env._pickled_doctree_cache.get(docname)
+        if serialised is not None and docname in kept and kept[docname][0] is serialised:
+            return kept[docname][1]
+        doctree = unpickle(env, docname)
+        kept[docname] = (env._pickled_doctree_cache[docname], doctree)
+        return doctree
+
+    def get_and_resolve_doctree(env, docname, *args, **kwargs):
+        fresh_for[0] = docname
+        try:
+            return resolve(env, docname, *args, **kwargs)
+        finally:
+            fresh_for[0] = None
+
+    BuildEnvironment.get_doctree = get_doctree
+    BuildEnvironment.get_and_resolve_doctree = get_and_resolve_doctree
+
+
 class Preview:
     """The book as the server shows it: the last build's pages, or the error that stopped it."""
 
@@ -88,6 +139,8 @@ class Preview:
         try:
             self.app = Sphinx(self.source, self.source, self.outdir, self.doctreedir, "html", keep_going=True)
             self.conf_values = self._conf_values()
+            self.app.connect("env-before-read-docs", forget_stale_doctrees)
+            keep_doctrees_unpickled()
         except Exception as err:  # conf.py does not load: show why, wait for a fix
             self.fail("conf.py could not be loaded", err)
             self.broken = True
