@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, STRICT, article_text
+from helpers import STRICT, article_text
 from seedimport import __main__ as importer
 from tools.synth_book import write_book
 

@@ -28,6 +28,7 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import uvicorn
@@ -313,10 +314,12 @@ def create_app(preview: Preview) -> Starlette:
         import watchfiles
 
         async for changes in watchfiles.awatch(preview.source, watch_filter=lambda _, path: not ignore(path)):
-            await asyncio.to_thread(preview.changed, [Path(path).resolve() for _, path in changes])
+            try:
+                await asyncio.to_thread(preview.changed, [Path(path).resolve() for _, path in changes])
+            except Exception as err:  # never let the watcher die: show it, wait for the next change
+                preview.fail("the preview could not follow the change", err)
+                preview.broken = True
             await reloader.built()
-
-    from contextlib import asynccontextmanager
 
     @asynccontextmanager
     async def lifespan(_app):
