@@ -92,7 +92,8 @@ def keep_doctrees_unpickled() -> None:
     Numbering the figures walks every document's doctree and each {numref} loads its target's,
     on every build: most of a one-chapter rebuild.  Those callers only read.  The one that
     changes what it gets (resolving a page to write it) still gets its own fresh copy.  A
-    document read again has a new pickle, so its kept doctree is replaced.  The methods are
+    document read again has a new pickle, so its kept doctree is replaced; until it is written,
+    the doctree just read (which Sphinx keeps for writing it) serves.  The methods are
     replaced on the class, in this process only: the environment's pickle, which `make html`
     shares, stays Sphinx's own.
     """
@@ -105,6 +106,9 @@ def keep_doctrees_unpickled() -> None:
         if docname == fresh_for[0]:
             fresh_for[0] = None
             return unpickle(env, docname)
+        just_read = env._write_doc_doctree_cache.get(docname)  # read in this build, not yet written
+        if just_read is not None:
+            return just_read
         serialised = env._pickled_doctree_cache.get(docname)
         if serialised is not None and docname in kept and kept[docname][0] is serialised:
             return kept[docname][1]
@@ -113,7 +117,8 @@ def keep_doctrees_unpickled() -> None:
         return doctree
 
     def get_and_resolve_doctree(env, docname, *args, **kwargs):
-        fresh_for[0] = docname
+        # a page read in this build is resolved from the doctree just read; any other is unpickled
+        fresh_for[0] = None if docname in env._write_doc_doctree_cache else docname
         try:
             return resolve(env, docname, *args, **kwargs)
         finally:
