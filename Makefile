@@ -18,7 +18,7 @@ DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texli
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils
 
-.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import lint test bench clean debian-packages deps-html deps-pdf deps-test
+.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import move lint test bench clean debian-packages deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
@@ -27,6 +27,7 @@ help:
 	@echo "make book      the PDF and the zip, then the HTML book that offers them"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
+	@echo "make move      rename a chapter or move it to another part: CHAPTER=slug TO=new-slug PART=part"
 	@echo "make lint      ruff and mypy (configured in pyproject.toml)"
 	@echo "make test      lint, then the whole test suite (installs TeX, fonts and Chromium if missing)"
 	@echo "make bench     the benchmark (prints its figures)"
@@ -59,10 +60,13 @@ deps-test:
 	@$(ENSURE) $(DEB_HTML) $(DEB_PDF) $(DEB_TEST)
 
 # -- builds ------------------------------------------------------------------------------------
+# The catalog is checked first: a mistake in chapters/book.toml is one line, not a Sphinx report.
 html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	@$(BIN)/python -m seedimport --catalog
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
+	@$(BIN)/python -m seedimport --catalog
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 # The site to read from disk: an HTML build of its own, whose cover offers no downloads (the zip
@@ -89,6 +93,12 @@ livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.jso
 
 import: $(VENV)/.book-stamp
 	$(BIN)/python -m seedimport
+
+# Rename a chapter or move it to another part, with its hand-written file:
+# make move CHAPTER=vae TO=vae-intro   and/or   PART=information-theory
+move: $(VENV)/.book-stamp
+	@test -n "$(CHAPTER)" || { echo "make move CHAPTER=SLUG [TO=NEW_SLUG] [PART=PART]"; exit 2; }
+	$(BIN)/python -m seedimport --move $(CHAPTER) $(if $(TO),--to $(TO)) $(if $(PART),--part $(PART))
 
 # -- checks ------------------------------------------------------------------------------------
 lint: $(VENV)/.test-stamp

@@ -8,8 +8,16 @@ from pathlib import Path
 ROOT = Path(__file__).parent.resolve()
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
 
+from sphinx.errors import ConfigError  # noqa: E402
+from sphinx.util.texescape import escape as tex_escape  # noqa: E402
 from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
 from site_address import published_url, repository_url  # noqa: E402
+from seedimport.errors import SeedError  # noqa: E402
+
+try:
+    CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
+except SeedError as _err:  # the editor's own message (file:line: what was expected), not a traceback
+    raise ConfigError("\n".join(e.located(ROOT) for e in _err.errors)) from None
 
 # Reproducible output: figures and the PDF's date come from the last commit, not the clock.
 if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -18,7 +26,7 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = _commit.stdout.strip()
 
 # -- The book ------------------------------------------------------------------------------------
-project = "科学空间选读：机器学习八篇注解"
+project = CATALOG.full_title  # [book] in chapters/book.toml: the subtitle counts the chapters
 author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
@@ -28,16 +36,18 @@ smartquotes = False  # seed punctuation is restored by the importer, never guess
 
 extensions = [
     "myst_parser",
+    "markup_checks",  # an unclosed fence or a heading swallowed by a directive fails the build
     "sphinxcontrib.bibtex",
     "sphinxcontrib.katex",
     "book_toctree",  # parts and chapters from chapters/book.toml
+    "book_text",  # {book}`chapters` ...: the cover's counts and title from chapters/book.toml
     "numbering",  # chapters 1–8 through the parts; the author's equation tags
     "chapter_bibliography",  # each chapter's references at its end
     "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
     "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
     "excerpt_quote",  # {excerpt-quote}`…`: the author's words, checked against the chapter's excerpt
     "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
-    "matplotlib.sphinxext.plot_directive",  # figures computed at build time
+    "plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or bookmath changes
     "plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams
     "sphinxext.opengraph",  # HTML: Open Graph tags for link previews
@@ -108,7 +118,7 @@ html_theme_options = {
     "search_bar_text": "搜索本书…",
     # Every page carries the navigation tree: a small book shows every chapter; past 60 chapters
     # only the current part's, so a page's size and build cost stay bounded as the book grows.
-    "collapse_navbar": len(load_catalog(ROOT / "chapters" / "book.toml").chapters) > 60,
+    "collapse_navbar": len(CATALOG.chapters) > 60,
     "max_navbar_depth": 2,  # parts and chapters; a chapter's sections are in the page's own TOC
 }
 # pydata-sphinx-theme reads the initial colour mode from here; left unset, every page starts with
@@ -171,8 +181,8 @@ latex_elements = {
     "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered,bookmarksopen,bookmarksopenlevel=0,pdflang=zh-CN}{hyperref}",
     "preamble": "\n".join([
         r"\usepackage{kexuebook}",
-        r"\newcommand{\booktitle}{科学空间选读}",
-        r"\newcommand{\booksubtitle}{机器学习八篇注解}",
+        rf"\newcommand{{\booktitle}}{{{tex_escape(CATALOG.title, 'xelatex')}}}",
+        rf"\newcommand{{\booksubtitle}}{{{tex_escape(CATALOG.subtitle, 'xelatex')}}}",
         r"\newcommand{\bookpdfauthor}{苏剑林（原文）；本书编者（注解）}",
         r"\newcommand{\bookcredits}{\begin{tabular}{r@{\quad}l}原文 & 苏剑林（科学空间，kexue.fm）\\[0.5em] 注解与编排 & 本书编者\end{tabular}}",
         r"\newcommand{\booklicence}{原文以\mbox{CC BY-NC-SA}许可发表于科学空间（kexue.fm）；\\"

@@ -13,6 +13,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.typing import ExtensionMetadata
 
+from bookmath_files import files_of_module
+
 
 class ValueRole(SphinxRole):
     def run(self):
@@ -25,7 +27,9 @@ class ValueRole(SphinxRole):
                 f"unknown book value {self.text!r} (expected bookmath.<topic>.VALUES[<name>]): {err!r}", line=self.lineno
             )
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
-        self.env.note_dependency(module.__file__)
+        # the module, the bookmath modules it uses (bookmath.prose writes the numbers) and their data
+        for path in files_of_module(module.__name__):
+            self.env.note_dependency(str(path))
         return [nodes.inline(self.rawtext, str(text), classes=["book-value"])], []
 
 

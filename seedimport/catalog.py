@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SeedError
-from .model import Kind
+from .errors import SeedError, raise_all
+from .numerals import chinese_numeral
+from .schema import schema_errors
+from .toml_lines import key_lines, line_of
 
 MAX_OVERRIDES_PER_SEED = 2
+COUNT = "{count}"  # in [book] subtitle: the number of chapters
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Chapter:
     bibkey: str
     archive: int | None = None
     site: str = ""  # the blog's address (importer.source_site in book.toml)
+    at: int = 0  # the line of its [[chapters]] entry in book.toml
 
     @property
     def url(self) -> str | None:
@@ -40,15 +44,38 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Override:
+    """One [[overrides]] entry: a seed line's kind, and where the entry is written (``at``)."""
+
+    seed: str
+    line: int
+    kind: str
+    at: int
+
+
+@dataclass(frozen=True)
 class Catalog:
     path: Path
+    title: str  # [book] title
+    subtitle_form: str  # [book] subtitle, with {count} for the number of chapters (may be "")
     parts: tuple[Part, ...]
     chapters: tuple[Chapter, ...]
-    overrides: dict[str, dict[int, str]]
+    overrides: dict[str, dict[int, str]]  # seed file name -> line -> kind
+    override_entries: tuple[Override, ...]
     chrome_lines: frozenset[str]
     source_name: str
     source_site: str
     licence: str
+
+    @property
+    def subtitle(self) -> str:
+        """The subtitle with the chapters counted: 机器学习九篇注解 once a ninth article is listed."""
+        return self.subtitle_form.replace(COUNT, chinese_numeral(len(self.chapters), count=True))
+
+    @property
+    def full_title(self) -> str:
+        """Title and subtitle as the HTML and the PDF's metadata show them: 科学空间选读：机器学习八篇注解."""
+        return f"{self.title}：{self.subtitle}" if self.subtitle else self.title
 
     def chapter_for(self, seed_title: str) -> Chapter | None:
         return next((c for c in self.chapters if c.seed_title == seed_title), None)
@@ -57,112 +84,94 @@ class Catalog:
         return [c for c in self.chapters if c.part == part]
 
 
-# A pattern and how an error message describes it.
-SLUG = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), "lowercase letters and digits in words joined by '-' (like my-article)")
-BIBKEY = (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*"), "a references.bib key: letters, digits, '_', '.', ':', '-'")
-# The blog's address, which archive IDs are appended to (it becomes a link on every card).
-SITE_RE = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%/-]*)?")
-# Kinds an override may give a line: the ones no rule can tell apart (never math or a title).
-OVERRIDE_KINDS = frozenset({Kind.QUOTE, Kind.HEADING, Kind.PARAGRAPH, Kind.LINK_TITLE})
+def _duplicates(path: Path, lines: dict, what: str, values: list[tuple[tuple, str]]) -> list[SeedError]:
+    """An error at each repeat of a value that must be unique (``values``: (place, value))."""
+    first: dict[str, int] = {}
+    errors = []
+    for place, value in values:
+        line = line_of(lines, place)
+        if value in first:
+            errors.append(SeedError(path, line, f"duplicate {what} {value!r} (first at line {first[value]}); expected each once"))
+        else:
+            first[value] = line
+    return errors
 
 
-def _table_lines(text: str, name: str) -> list[int]:
-    """The line of each ``[[name]]`` header, so an error can point at its entry."""
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
-    return [n for n, line in enumerate(text.splitlines(), start=1) if header.match(line)]
-
-
-class _Tables:
-    """The entries of one array of tables, each with the line its header is on."""
-
-    def __init__(self, path: Path, data: dict, text: str, name: str) -> None:
-        self.path, self.name = path, name
-        entries = data.get(name, [])
-        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            raise SeedError(path, 0, f"'{name}' must be an array of tables; expected [[{name}]] entries")
-        lines = _table_lines(text, name)
-        self.items = [(e, lines[i] if i < len(lines) else 0) for i, e in enumerate(entries)]
-
-    def field(self, entry: dict, line: int, key: str, kind: type, pattern: tuple[re.Pattern[str], str] | None = None, required: bool = True) -> Any:
-        value = entry.get(key)
-        if value is None and not required:
-            return None
-        what = f"[[{self.name}]] entry"
-        if value is None:
-            raise SeedError(self.path, line, f"{what} has no '{key}'; expected {key} = ...")
-        if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
-            raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected a whole number > 0")
-        if kind is str and (not isinstance(value, str) or not value.strip()):
-            raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected a non-empty string")
-        if pattern is not None and not pattern[0].fullmatch(value):
-            raise SeedError(self.path, line, f"{what}: {key} = {value!r}; expected {pattern[1]}")
-        return value
-
-
-def load_catalog(path: Path) -> Catalog:
-    """Read and check the data file; every problem names the file, the line and what was expected."""
+def _read_toml(path: Path, text: str | None = None) -> tuple[str, dict[str, Any]]:
     try:
-        text = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(text)
+        text = path.read_bytes().decode("utf-8") if text is None else text
+        return text, tomllib.loads(text)
     except UnicodeDecodeError as err:
         raise SeedError(path, 0, f"not UTF-8 (byte 0x{err.object[err.start]:02x}); expected UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as err:
         where = re.search(r"at line (\d+)", str(err))
         raise SeedError(path, int(where.group(1)) if where else 0, f"not valid TOML: {err}") from None
-    importer = data.get("importer", {})
-    if not isinstance(importer, dict):
-        raise SeedError(path, 0, "'importer' must be a table; expected [importer]")
-    part_tables = _Tables(path, data, text, "parts")
-    parts = tuple(Part(part_tables.field(e, line, "slug", str, SLUG), n) for n, (e, line) in enumerate(part_tables.items, start=1))
+
+
+def load_catalog(path: Path, text: str | None = None) -> Catalog:
+    """Read and check the data file; every problem names the file, the line and what was expected.
+
+    All problems of the file are reported at once (a :class:`SeedErrors`), in file order.
+    ``text``: the file's text as it is about to be written (checked before it replaces ``path``).
+    """
+    text, data = _read_toml(path, text)
+    raise_all(schema_errors(data, text, str(path)))
+    lines = key_lines(text)
+    errors: list[SeedError] = []
+    importer = data["importer"]
+    parts = tuple(Part(entry["slug"], n) for n, entry in enumerate(data.get("parts", []), start=1))
     by_slug = {p.slug: p for p in parts}
-    # Chapters are numbered in part order, then in file order within a part.
-    chapter_tables = _Tables(path, data, text, "chapters")
     raw_chapters = []
-    for entry, line in chapter_tables.items:
-        slug = chapter_tables.field(entry, line, "slug", str, SLUG)
-        part = chapter_tables.field(entry, line, "part", str)
-        if part not in by_slug:
-            raise SeedError(path, line, f"chapter {slug!r}: part {part!r}; expected one of {sorted(by_slug)}")
-        title = chapter_tables.field(entry, line, "title", str)
-        bibkey = chapter_tables.field(entry, line, "bibkey", str, BIBKEY)
-        archive = chapter_tables.field(entry, line, "archive", int, required=False)
-        raw_chapters.append((by_slug[part], slug, title, bibkey, archive))
-    site = importer.get("source_site", "")
-    if any(entry[4] for entry in raw_chapters) and not (isinstance(site, str) and SITE_RE.fullmatch(site)):
-        raise SeedError(path, 0, f"importer.source_site = {site!r}; expected the blog's https:// address, which archive IDs link to")
+    for index, entry in enumerate(data.get("chapters", [])):
+        part = by_slug.get(entry["part"])
+        if part is None:
+            what = "is not filled in" if not entry["part"].strip() else "names no part"
+            errors.append(SeedError(
+                path, line_of(lines, ("chapters", index, "part")),
+                f"chapter {entry['slug']!r}: part = {entry['part']!r} {what}; expected one of the [[parts]]: {', '.join(by_slug) or '(none yet)'}",
+            ))
+            continue
+        raw_chapters.append((part, index, entry))
+    # Chapters are numbered in part order, then in file order within a part.
     ordered = sorted(raw_chapters, key=lambda e: e[0].number)
     chapters = tuple(
-        Chapter(slug=slug, part=part, seed_title=title, number=n, bibkey=bibkey, archive=archive, site=site)
-        for n, (part, slug, title, bibkey, archive) in enumerate(ordered, start=1)
+        Chapter(
+            slug=entry["slug"], part=part, seed_title=entry["title"], number=n, bibkey=entry["bibkey"],
+            archive=entry.get("archive"), site=importer["source_site"], at=line_of(lines, ("chapters", index)),
+        )
+        for n, (part, index, entry) in enumerate(ordered, start=1)
     )
-    checks = [(f"chapter {a}", [getattr(c, a) for c in chapters]) for a in ("slug", "seed_title", "bibkey")]
-    for what, values in [*checks, ("part slug", [p.slug for p in parts])]:
-        duplicates = {v for v in values if values.count(v) > 1}
-        if duplicates:
-            raise SeedError(path, 0, f"duplicate {what} {sorted(duplicates)}; expected each once")
+    entries = list(enumerate(data.get("chapters", [])))
+    for key, what in (("slug", "chapter slug"), ("title", "chapter title"), ("bibkey", "chapter bibkey")):
+        errors += _duplicates(path, lines, what, [(("chapters", i, key), e[key]) for i, e in entries])
+    errors += _duplicates(path, lines, "part slug", [(("parts", i, "slug"), e["slug"]) for i, e in enumerate(data.get("parts", []))])
     overrides: dict[str, dict[int, str]] = {}
-    override_tables = _Tables(path, data, text, "overrides")
-    for entry, line in override_tables.items:
-        seed = override_tables.field(entry, line, "seed", str)
-        number = override_tables.field(entry, line, "line", int)
-        kind = override_tables.field(entry, line, "kind", str)
-        if kind not in {k.value for k in OVERRIDE_KINDS}:
-            raise SeedError(path, line, f"override kind {kind!r}; expected one of {sorted(k.value for k in OVERRIDE_KINDS)}")
-        overrides.setdefault(seed, {})[number] = kind
-    for seed, lines in overrides.items():
-        if len(lines) > MAX_OVERRIDES_PER_SEED:
-            raise SeedError(path, 0, f"{len(lines)} line overrides for {seed}; at most {MAX_OVERRIDES_PER_SEED}: improve the rules instead")
-    chrome = importer.get("chrome_lines", [])
-    if not isinstance(chrome, list) or not all(isinstance(c, str) for c in chrome):
-        raise SeedError(path, 0, "importer.chrome_lines must be a list of strings")
-    strings = {key: importer.get(key, "") for key in ("source_name", "source_site", "licence")}
-    if not all(isinstance(v, str) for v in strings.values()):
-        raise SeedError(path, 0, "importer.source_name, source_site and licence must be strings")
+    entries_of: list[Override] = []
+    for index, entry in enumerate(data.get("overrides", [])):
+        at = line_of(lines, ("overrides", index))
+        if entry["line"] in overrides.get(entry["seed"], {}):
+            errors.append(SeedError(path, at, f"second override for {entry['seed']} line {entry['line']}; expected one per line"))
+            continue
+        overrides.setdefault(entry["seed"], {})[entry["line"]] = entry["kind"]
+        entries_of.append(Override(entry["seed"], entry["line"], entry["kind"], at))
+    for seed, seed_lines in overrides.items():
+        if len(seed_lines) > MAX_OVERRIDES_PER_SEED:
+            first = next(o.at for o in entries_of if o.seed == seed)
+            errors.append(SeedError(
+                path, first, f"{len(seed_lines)} line overrides for {seed}; at most {MAX_OVERRIDES_PER_SEED}: improve the rules instead",
+            ))
+    raise_all(sorted(errors, key=lambda e: e.line))
+    book = data["book"]
     return Catalog(
         path=path,
+        title=book["title"],
+        subtitle_form=book.get("subtitle", ""),
         parts=parts,
         chapters=chapters,
         overrides=overrides,
-        chrome_lines=frozenset(chrome),
-        **strings,
+        override_entries=tuple(entries_of),
+        chrome_lines=frozenset(importer.get("chrome_lines", [])),
+        source_name=importer["source_name"],
+        source_site=importer["source_site"],
+        licence=importer["licence"],
     )

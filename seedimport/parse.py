@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,17 @@ TAG_TEXT_RE = re.compile(r"[0-9A-Za-z.\-]+")
 # A heading is short and has no sentence punctuation anywhere in it.
 SENTENCE_PUNCT = set("。，,：:；;！!？?…、")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What makes a line starting "By " a byline even when it does not parse: a date or a reader count.
+BYLINE_SIGN_RE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}|[0-9]{8}|位读者")
+# The earliest time zone: a date that is today anywhere on Earth is not in the future.
+EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
+
+
+def today() -> dt.date:
+    """The latest date that is today somewhere (a byline after it is in the future)."""
+    return dt.datetime.now(EARLIEST_ZONE).date()
+
+
 @dataclass(frozen=True)
 class LineKind:
     """The kind of one physical line, as the oracle names it (``byline+paragraph`` ...)."""
@@ -40,7 +52,29 @@ class LineKind:
 
 
 def looks_like_byline(line: str) -> bool:
-    return line.startswith("By ") and line.count(" | ") >= 2
+    """A line that is meant as a byline, well formed or not: it is parsed as one, never as text.
+
+    Width is folded first, so a full-width '｜' or 'Ｂｙ' byline is still seen (and refused).
+    """
+    folded = unicodedata.normalize("NFKC", line).strip()
+    return folded.startswith("By ") and (folded.count(" | ") >= 2 or bool(BYLINE_SIGN_RE.search(folded)))
+
+
+def _byline_problem(line: str) -> str:
+    """What is wrong with a byline that does not parse, as precisely as can be said."""
+    if "｜" in line:
+        return "a full-width '｜' where an ASCII '|' belongs"
+    if not line.startswith("By "):
+        return "'By' not in ASCII letters"
+    if line.count("|") != line.count(" | "):
+        return "a '|' without a space on each side"
+    if line.count(" | ") < 3:
+        return f"{line.count(' | ')} of the three ' | ' separators"
+    if "位读者" not in line:
+        return "no reader count 'N位读者'"
+    if " | 引用" not in line:
+        return "no '引用' after the last ' | '"
+    return "the parts are not in order"
 
 
 def classify_segment(text: str) -> Kind:
@@ -65,7 +99,7 @@ def classify_segment(text: str) -> Kind:
 def _parse_byline(line: str, path: Path | str, number: int) -> tuple[str, dt.date, int, str]:
     match = BYLINE_RE.match(line)
     if not match:
-        raise SeedError(path, number, f"malformed byline; expected {BYLINE_FORMAT}")
+        raise SeedError(path, number, f"malformed byline ({_byline_problem(line)}); expected {BYLINE_FORMAT}")
     author = match["author"].strip()
     if not author:
         raise SeedError(path, number, f"empty author in byline; expected {BYLINE_FORMAT}")
@@ -76,6 +110,8 @@ def _parse_byline(line: str, path: Path | str, number: int) -> tuple[str, dt.dat
         date = dt.date.fromisoformat(date_text)
     except ValueError:
         raise SeedError(path, number, f"bad date {date_text!r} in byline; expected a real date as YYYY-MM-DD") from None
+    if date > today():
+        raise SeedError(path, number, f"date {date_text} in byline is in the future; expected the article's date of publication")
     readers_text = match["readers"].strip()
     if not readers_text.isascii() or not readers_text.isdigit():
         raise SeedError(path, number, f"bad reader count {readers_text!r}; expected a whole number ≥ 0")
@@ -199,7 +235,7 @@ def parse_listing(
                 # in a chapter title could open an HTML element: refused, not imported.
                 raise SeedError(path, number, "'<' in an article title; expected a title without '<' (the HTML theme prints titles unescaped)")
             _check_inline(stripped, path, number)
-            author, date, readers, rest = _parse_byline(next_line, path, number + 1)
+            author, date, readers, rest = _parse_byline(next_line.strip(), path, number + 1)
             header = dict(title=stripped, author=author, date=date, readers=readers, title_line=number)
             blocks = []
             tags = {}

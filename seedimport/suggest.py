@@ -21,16 +21,19 @@ def _pinyin(text: str) -> list[str]:
     return [w for w in lazy_pinyin(text) if w.isascii() and w.isalnum()]
 
 
-def suggest_slug(article: Article, catalog: Catalog) -> str:
-    """A slug from the title's Latin words (or its pinyin), unique in the catalog."""
+def suggest_slug(article: Article, catalog: Catalog, taken: set[str] | None = None) -> str:
+    """A slug from the title's Latin words (or its pinyin), unique in the catalog and in ``taken``
+    (the slugs already suggested in this run, which the new one joins)."""
     words = [w.lower() for w in LATIN_WORD_RE.findall(article.title)]
     if not words:
         words = [w.lower() for w in _pinyin(article.title)][:4]
     base = "-".join(words)[:40].strip("-") or f"article-{article.date:%Y%m%d}"
-    taken = {c.slug for c in catalog.chapters}
+    taken = taken if taken is not None else set()
+    used = taken | {c.slug for c in catalog.chapters}
     slug, n = base, 2
-    while slug in taken:
+    while slug in used:
         slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
     return slug
 
 
@@ -49,18 +52,22 @@ def near_titles(article: Article, catalog: Catalog) -> list[str]:
     return [c.seed_title for c in catalog.chapters if fold(c.seed_title) == fold(article.title)]
 
 
-def missing_entry_message(article: Article, catalog: Catalog, catalog_name: str) -> str:
-    """The error text: what is missing, and a [[chapters]] entry ready to paste."""
-    slug = suggest_slug(article, catalog)
+def missing_entry_message(article: Article, catalog: Catalog, catalog_name: str, taken: set[str] | None = None) -> str:
+    """The error text: what is missing, and a [[chapters]] entry ready to paste.
+
+    The part is left empty for the editor to choose (the choices are listed): a default would
+    file the chapter silently under a part nobody chose, and the empty one is refused until filled.
+    """
+    slug = suggest_slug(article, catalog, taken)
     parts = ", ".join(p.slug for p in catalog.parts)
-    default_part = catalog.parts[-1].slug if catalog.parts else "PART"
+    choose = f"fill in one of: {parts}" if parts else "add a [[parts]] entry first"
     lines = [
         f"article {article.title!r} ({article.author}, {article.date}) is not in {catalog_name}; "
         "expected a [[chapters]] entry with this title. Add (and adjust) this entry:",
         "",
         "[[chapters]]",
         f"slug = {json.dumps(slug)}",
-        f"part = {json.dumps(default_part)}  # one of: {parts}",
+        f'part = ""  # {choose}',
         f"title = {json.dumps(article.title, ensure_ascii=False)}",
         f"bibkey = {json.dumps(bibkey_prefix(catalog) + slug)}  # and add this entry to references.bib",
         f"# archive = 1234  # the article's archive ID on {catalog.source_site or 'the blog'}, if known",

@@ -26,6 +26,7 @@ import pytest
 from helpers import ROOT, article_text, page, sphinx_build
 from seedimport import __main__ as importer
 from seedimport.catalog import load_catalog
+from seedimport.numerals import chinese_numeral
 from seedimport.parse import read_listing
 from seedimport.render import render_chapter_skeleton
 
@@ -65,6 +66,24 @@ def test_readme_explains_adding_an_article():
         assert step in section, step
 
 
+def test_readme_gives_the_editors_loop():
+    """The preview's address and port option, what it follows, moving a chapter, citing, overrides."""
+    from seedimport.catalog import MAX_OVERRIDES_PER_SEED
+    from seedimport.schema import OVERRIDE_KINDS
+    from tools.livehtml import DEFAULT_PORT, RESTART_ON
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    loop = readme.split("## The editor's loop", 1)[1].split("\n## ", 1)[0]
+    assert f"http://127.0.0.1:{DEFAULT_PORT}/" in loop and 'O="--port' in loop
+    for followed in ("references.bib", "chapters/book.toml", "chapters/<part>/figures/", "_static/", "_templates/", *RESTART_ON):
+        assert f"`{followed}" in loop, followed
+    assert "make move CHAPTER=" in loop and "TO=" in loop and "PART=" in loop
+    assert "{cite:p}`kingma2014vae`" in loop and "is not in references.bib" in loop
+    overrides = readme.split("### Line overrides", 1)[1].split("\n## ", 1)[0]
+    assert all(kind.value in overrides for kind in OVERRIDE_KINDS) and "MAX_OVERRIDES_PER_SEED" in overrides
+    assert MAX_OVERRIDES_PER_SEED == 2 and "At most two" in overrides
+
+
 def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
     book = book_copy
     (book / "seeds" / SECOND_NAME).write_bytes(SECOND.read_bytes())
@@ -75,13 +94,15 @@ def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
     before = tree(book)
     refused = run_importer(book)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert refused.stderr.startswith(f"error: {(book / 'seeds' / SECOND_NAME).resolve()}:1: article '从SGD到Adam:步长的故事' (王小明, 2023-09-14) is not in chapters/book.toml")
+    assert refused.stderr.startswith(f"error: seeds/{SECOND_NAME}:1: article '从SGD到Adam:步长的故事' (王小明, 2023-09-14) is not in chapters/book.toml")
     assert tree(book) == before
     snippet = pasted_entry(refused.stderr)
     entry = tomllib.loads(snippet)["chapters"][0]
-    assert entry == {"slug": "sgd-adam", "part": catalog.parts[-1].slug, "title": "从SGD到Adam:步长的故事", "bibkey": "kexuefm-sgd-adam"}
+    assert entry == {"slug": "sgd-adam", "part": "", "title": "从SGD到Adam:步长的故事", "bibkey": "kexuefm-sgd-adam"}
 
-    # 2. Paste it (and the quotation's override), import: card, excerpt and skeleton appear.
+    # 2. Paste it with its part chosen (and the quotation's override), import: card, excerpt and
+    # skeleton appear.
+    snippet = snippet.replace('part = ""', f'part = "{catalog.parts[-1].slug}"')
     with catalog_path.open("a", encoding="utf-8") as stream:
         stream.write(f"\n{snippet}\n[[overrides]]\nseed = \"{SECOND_NAME}\"\nline = {QUOTE_LINE}\nkind = \"quote\"\n")
     imported = run_importer(book)
@@ -119,8 +140,21 @@ def test_a_second_listing_becomes_a_numbered_chapter(book_copy, tmp_path):
     assert "王小明" in card and "2023-09-14" in card and "4321" in card
     text = article_text(soup)
     assert "太小则收敛很慢……" in text and "（比如Adam）" in text and "最近评论" not in text
-    nav = [a.get_text(" ", strip=True) for a in page(html, "index").select("nav.bd-links a")]
+    cover = page(html, "index")
+    nav = [a.get_text(" ", strip=True) for a in cover.select("nav.bd-links a")]
     assert f"{n}. 从SGD到Adam：步长的故事" in nav
+
+    # 5. Book-level text counts what book.toml lists: the cover, the HTML title, the PDF's title.
+    count = chinese_numeral(n, count=True)
+    assert cover.select_one("article h1").get_text(strip=True).rstrip("#") == f"科学空间选读：机器学习{count}篇注解"
+    cover_text = "".join(article_text(cover).split())
+    assert f"选出{count}篇文章" in cover_text and f"{count}章，章号从第1章连续编到第{n}章" in cover_text
+    assert f"机器学习{count}篇注解" in page(html, chapter.docname).title.get_text()
+    latex = tmp_path / "latex"
+    sphinx_build("latex", book, latex)
+    tex = (latex / "book.tex").read_text(encoding="utf-8")
+    assert f"\\newcommand{{\\booksubtitle}}{{机器学习{count}篇注解}}" in tex
+    assert f"\\title{{科学空间选读：机器学习{count}篇注解}}" in tex
 
 
 def test_missing_entry_message_spots_a_retyped_title(book_copy):
@@ -287,4 +321,73 @@ def test_the_suggested_entry_is_valid_toml_with_a_free_slug(title, slug):
     entry = tomllib.loads(pasted_entry(message))["chapters"][0]
     assert entry["title"] == title and entry["slug"] == slug
     assert entry["slug"] not in {c.slug for c in catalog.chapters}
-    assert entry["part"] in {p.slug for p in catalog.parts}
+    assert entry["part"] == "", "the editor chooses the part"
+    assert f"# fill in one of: {', '.join(p.slug for p in catalog.parts)}" in message
+
+
+# -- renaming and moving a chapter ------------------------------------------------------------------
+
+
+def run_in_process(root: Path, *args: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = importer.main(["--root", str(root), *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_renaming_a_slug_moves_the_written_chapter_and_the_book_builds(book_copy, tmp_path):
+    """Issue 16: a slug changed by hand left the chapter behind and created an empty skeleton."""
+    old = book_copy / "chapters" / "probabilistic-models" / "vae.md"
+    written = old.read_text(encoding="utf-8")
+    code, out, err = run_in_process(book_copy, "--move", "vae", "--to", "vae-intro")
+    assert code == 0, err
+    new = book_copy / "chapters" / "probabilistic-models" / "vae-intro.md"
+    assert not old.exists() and new.is_file()
+    assert out.splitlines()[0] == "moved chapters/probabilistic-models/vae.md -> chapters/probabilistic-models/vae-intro.md"
+    assert not any(line.startswith("created") for line in out.splitlines()), "no skeleton: the written chapter moved"
+    moved = new.read_text(encoding="utf-8")
+    assert moved.count("\n") == written.count("\n") and "../_generated/vae-intro-card.md" in moved
+    assert "vae-intro-kingma2014vae" in moved and "{cite:p}`vae-kingma2014vae`" not in moved
+    entry = next(c for c in tomllib.loads((book_copy / "chapters" / "book.toml").read_text(encoding="utf-8"))["chapters"] if c["title"].startswith("变分自编码器"))
+    assert entry["slug"] == "vae-intro" and entry["part"] == "probabilistic-models"
+    assert run_importer(book_copy, "--check").returncode == 0, "the generated files are the importer's"
+    assert not (book_copy / "chapters" / "_generated" / "vae-card.md").exists()
+
+    html = tmp_path / "html"
+    sphinx_build("html", book_copy, html)  # strict: every reference to the old labels was renamed
+    soup = page(html, "chapters/probabilistic-models/vae-intro")
+    assert soup.select_one("article h1").get_text(strip=True).startswith("2.变分自编码器（一）")
+    assert len(soup.select("div.citation")) >= 2, "the chapter's references are still listed"
+    links = [a["href"] for a in page(html, "chapters/information-theory/forgetting").select("a.reference.internal")]
+    assert any(href.startswith("../probabilistic-models/vae-intro.html") for href in links)
+
+
+def test_moving_a_chapter_to_another_part(book_copy):
+    code, out, err = run_in_process(book_copy, "--move", "ssh-tunnel", "--part", "information-theory")
+    assert code == 0, err
+    assert (book_copy / "chapters" / "information-theory" / "ssh-tunnel.md").is_file()
+    assert not (book_copy / "chapters" / "tooling" / "ssh-tunnel.md").exists()
+    chapter = next(c for c in load_catalog(book_copy / "chapters" / "book.toml").chapters if c.slug == "ssh-tunnel")
+    assert chapter.part.slug == "information-theory" and chapter.docname == "chapters/information-theory/ssh-tunnel"
+    assert run_importer(book_copy, "--check").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--move", "vea", "--to", "x"], "no chapter with slug 'vea' (did you mean 'vae'?)"),
+        (["--move", "vae", "--to", "mango"], "slug 'mango' is taken by another chapter"),
+        (["--move", "vae", "--to", "VAE Intro"], "new slug 'VAE Intro'; expected lowercase letters and digits"),
+        (["--move", "vae", "--part", "poetry"], "part 'poetry'; expected one of the [[parts]]: probabilistic-models"),
+        (["--move", "vae"], "expected a new slug (--to) or part (--part)"),
+    ],
+)
+def test_a_move_that_cannot_be_done_changes_nothing(book_copy, args, expected):
+    before = tree(book_copy)
+    code, out, err = run_in_process(book_copy, *args)
+    assert code == 1 and out == "" and err.startswith("error: chapters/book.toml:"), err
+    assert expected in err
+    assert tree(book_copy) == before

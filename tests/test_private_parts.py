@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pybtex.plugin
 import pytest
-import sphinx_autobuild.server
+import sphinx_autobuild.filter
 import sphinxcontrib.bibtex.domain
 from sphinx.errors import ExtensionError
 from sphinxcontrib import katex
@@ -51,16 +51,22 @@ def test_a_changed_pybtex_stops_the_build(monkeypatch):
         chapter_bibliography.memoise_pybtex_plugins()
 
 
-def test_a_changed_autobuild_server_stops_the_preview(monkeypatch):
-    class Bare:  # a server that keeps none of the attributes the preview uses
-        def __init__(self, paths, ignore_filter, change_callback) -> None:
+def test_a_changed_autobuild_filter_stops_the_preview(monkeypatch):
+    class Bare:  # a filter that takes other arguments than the preview passes
+        def __init__(self) -> None:
             pass
 
-    monkeypatch.setattr(sphinx_autobuild.server, "RebuildServer", Bare)
-    with pytest.raises(RuntimeError, match=r"^livehtml: sphinx-autobuild [\d.]+ changed: RebuildServer has no paths, ignore, change_callback, flag, lifespan"):
-        livehtml.autobuild_parts()
+    monkeypatch.setattr(sphinx_autobuild.filter, "IgnoreFilter", Bare)
+    with pytest.raises(RuntimeError, match=r"^livehtml: sphinx-autobuild [\d.]+ changed: TypeError"):
+        livehtml.autobuild_filter()
     monkeypatch.undo()
-    assert livehtml.autobuild_parts()[2] is sphinx_autobuild.server.RebuildServer
+    assert livehtml.autobuild_filter() is sphinx_autobuild.filter.IgnoreFilter
+
+
+def test_changed_sphinx_doctree_caches_stop_the_preview():
+    with pytest.raises(RuntimeError, match=r"^livehtml: sphinx [\d.]+ changed: BuildEnvironment has no _pickled_doctree_cache, _write_doc_doctree_cache"):
+        livehtml.expect_sphinx_doctree_caches(SimpleNamespace())
+    livehtml.expect_sphinx_doctree_caches(SimpleNamespace(_pickled_doctree_cache={}, _write_doc_doctree_cache={}))
 
 
 def test_a_changed_katex_static_folder_stops_the_preview(monkeypatch, tmp_path):

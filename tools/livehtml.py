@@ -1,37 +1,73 @@
-"""Live preview that keeps Sphinx warm: ``python -m tools.livehtml [--port N] [--outdir DIR]``.
+"""Live preview that keeps Sphinx warm: ``python -m tools.livehtml [--port N] [--host H] [--source DIR] [--outdir DIR]``.
 
 sphinx-autobuild starts a new ``python -m sphinx`` process for every change, so each preview pays
-Sphinx's whole start-up (~2 s on this book).  This server uses sphinx-autobuild's own pieces (the
-file watcher, the reload websocket, the script injected into every page) but rebuilds in one
-long-lived Sphinx application: an edit to a chapter reads and writes only what changed.  A change
-to conf.py, _ext/, the importer or the formulas restarts the process, since Python modules
-cannot be reloaded safely.  ``sphinx-autobuild`` itself still works as before (``make
-livehtml-autobuild``).
+Sphinx's whole start-up (~2 s on this book).  This server uses sphinx-autobuild's file filter but
+rebuilds in one long-lived Sphinx application: an edit to a chapter reads and writes only what
+changed.  It follows every file of the book:
+
+- chapters, part pages, the glossary, figure scripts, references.bib, _static and templates:
+  rebuilt in place (each page notes what it depends on);
+- chapters/book.toml: rebuilt in place, or restarted when the change alters a value of conf.py
+  (the title counts the chapters); a book.toml that does not load is shown, not built;
+- conf.py, _ext/, seedimport/, bookmath/: the process restarts, since Python modules cannot be
+  reloaded safely.
+
+A build that fails (a syntax error in conf.py, a broken book.toml, an extension's exception)
+shows its error in the terminal and on every page; the next change that fixes it brings the
+preview back.  Pages reload by themselves after each build, and after a restart (the script
+reconnects).  Each build reports its own warnings.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import importlib.metadata
 import os
 import sys
 import time
+import traceback
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
 from sphinx.application import Sphinx
-from sphinxcontrib import katex
+from sphinx.config import eval_config_file
+from sphinx.environment import BuildEnvironment
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from starlette.datastructures import MutableHeaders
+from starlette.responses import HTMLResponse
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 ROOT = Path(__file__).resolve().parent.parent
 # Changes here change Python code that Sphinx has imported: restart rather than rebuild.
 RESTART_ON = ("conf.py", "_ext/", "seedimport/", "bookmath/")
+CATALOG = "chapters/book.toml"
+DEFAULT_PORT = 8000  # the README names it
 IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests"]
+
+# Reloads the page after each build; after the connection drops (a restart), reconnects and
+# reloads once the new server answers.
+RELOAD_SCRIPT = b"""
+<script>
+(function () {
+  var dropped = false;
+  function connect() {
+    var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/websocket-reload");
+    ws.onopen = function () { if (dropped) { location.reload(); } };
+    ws.onmessage = function () { location.reload(); };
+    ws.onclose = function () { dropped = true; setTimeout(connect, 250); };
+  }
+  connect();
+})();
+</script>
+"""
 
 
 def changed(distribution: str, what: str) -> RuntimeError:
@@ -41,32 +77,25 @@ def changed(distribution: str, what: str) -> RuntimeError:
     )
 
 
-def autobuild_parts():
-    """sphinx-autobuild's file filter, reload-script middleware and rebuild server.
+def autobuild_filter():
+    """sphinx-autobuild's file filter (which paths a change is ignored for).
 
-    Private: sphinx-autobuild's API is its command line; these are its internal modules, and
-    :class:`InProcessRebuildServer` uses the server's attributes (paths, ignore,
-    change_callback, flag) and its lifespan."""
+    Private: sphinx-autobuild's API is its command line; ``filter.IgnoreFilter`` is an internal
+    module, called here as the tool calls it (directories, regular expressions; called with a path)."""
     try:
         from sphinx_autobuild.filter import IgnoreFilter
-        from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
-        from sphinx_autobuild.server import RebuildServer
 
-        probe = RebuildServer([], IgnoreFilter([], []), change_callback=print)
+        probe = IgnoreFilter(["/nonexistent-dir"], [r"\.tmp$"])
+        probe("/nonexistent-dir/x.md")
     except (ImportError, TypeError) as err:
         raise changed("sphinx-autobuild", repr(err)) from None
-    missing = [name for name in ("paths", "ignore", "change_callback", "flag", "lifespan") if not hasattr(probe, name)]
-    if missing:
-        raise changed("sphinx-autobuild", f"RebuildServer has no {', '.join(missing)}")
-    return IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer
+    return IgnoreFilter
 
 
-if TYPE_CHECKING:  # the same classes, for the type checker
+if TYPE_CHECKING:  # the same class, for the type checker
     from sphinx_autobuild.filter import IgnoreFilter
-    from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
-    from sphinx_autobuild.server import RebuildServer
 else:
-    IgnoreFilter, JavascriptInjectorMiddleware, RebuildServer = autobuild_parts()
+    IgnoreFilter = autobuild_filter()
 
 
 def restore_katex_static(app: Sphinx) -> None:
@@ -75,6 +104,8 @@ def restore_katex_static(app: Sphinx) -> None:
 
     Private: the folder (``app._katex_static_path``) and its copy (``katex.copy_file``,
     ``katex.filename_css``) are the extension's internals."""
+    from sphinxcontrib import katex
+
     missing = [name for name in ("copy_file", "filename_css") if not hasattr(katex, name)]
     missing += [] if hasattr(app, "_katex_static_path") else ["app._katex_static_path"]
     if missing:
@@ -83,70 +114,301 @@ def restore_katex_static(app: Sphinx) -> None:
     katex.copy_file(app, katex.filename_css)
 
 
-class WarmSphinx:
-    """One Sphinx application, built again and again; only outdated documents are read."""
+def expect_sphinx_doctree_caches(env: BuildEnvironment) -> None:
+    """The warm preview reads and clears Sphinx's in-memory doctree caches.
 
-    def __init__(self, source: Path, outdir: Path, doctreedir: Path) -> None:
-        self.source = source
-        # No service worker in a preview: it would serve the page as it was before the edit.
-        self.app = Sphinx(source, source, outdir, doctreedir, "html", warningiserror=False, keep_going=True,
-                          confoverrides={"offline_worker": False})
+    Private: ``BuildEnvironment._pickled_doctree_cache`` and ``_write_doc_doctree_cache`` (Sphinx
+    8.2) are not an API; without them a long-lived application keeps stale doctrees."""
+    missing = [name for name in ("_pickled_doctree_cache", "_write_doc_doctree_cache") if not isinstance(getattr(env, name, None), dict)]
+    if missing:
+        raise changed("sphinx", f"BuildEnvironment has no {', '.join(missing)}")
 
-    def __call__(self, changed_paths=()) -> None:
-        resolved = [p.resolve() for p in changed_paths]
-        relative = [p.relative_to(self.source).as_posix() for p in resolved if self.source in p.parents]
-        if any(r.startswith(RESTART_ON) for r in relative):
-            print(f"livehtml: {relative[0]} changed; restarting", flush=True)
-            os.execv(sys.executable, [sys.executable, "-m", "tools.livehtml", *sys.argv[1:]])
+
+def log(message: str) -> None:
+    print(f"livehtml: {message}", flush=True)
+
+
+def forget_stale_doctrees(app: Sphinx, env, docnames: list[str]) -> None:
+    """Drop the cached pickles of the documents about to be read again.
+
+    Sphinx keeps each doctree's pickle in memory once read and never updates it when the
+    document is read again: a long-lived application would resolve a {numref} to a figure added
+    since (or number the figures) from the old doctree, and fail.
+    """
+    for docname in docnames:
+        env._pickled_doctree_cache.pop(docname, None)
+    if app.config.root_doc in docnames:
+        env.__dict__.pop("master_doctree", None)  # a cached property: the navigation is built from it
+
+
+def keep_doctrees_unpickled() -> None:
+    """Serve read-only look-ups of a doctree from memory instead of unpickling it each time.
+
+    Numbering the figures walks every document's doctree and each {numref} loads its target's,
+    on every build: most of a one-chapter rebuild.  Those callers only read.  The one that
+    changes what it gets (resolving a page to write it) still gets its own fresh copy.  A
+    document read again has a new pickle, so its kept doctree is replaced; until it is written,
+    the doctree just read (which Sphinx keeps for writing it) serves.  The methods are
+    replaced on the class, in this process only: the environment's pickle, which `make html`
+    shares, stays Sphinx's own.
+    """
+    unpickle = BuildEnvironment.get_doctree
+    resolve = BuildEnvironment.get_and_resolve_doctree
+    kept: dict[str, tuple[bytes, object]] = {}
+    fresh_for: list[str | None] = [None]  # the page being resolved: its first look-up is the copy it changes
+
+    def get_doctree(env, docname: str):
+        if docname == fresh_for[0]:
+            fresh_for[0] = None
+            return unpickle(env, docname)
+        just_read = env._write_doc_doctree_cache.get(docname)  # read in this build, not yet written
+        if just_read is not None:
+            return just_read
+        serialised = env._pickled_doctree_cache.get(docname)
+        if serialised is not None and docname in kept and kept[docname][0] is serialised:
+            return kept[docname][1]
+        doctree = unpickle(env, docname)
+        kept[docname] = (env._pickled_doctree_cache[docname], doctree)
+        return doctree
+
+    def get_and_resolve_doctree(env, docname, *args, **kwargs):
+        # a page read in this build is resolved from the doctree just read; any other is unpickled
+        fresh_for[0] = None if docname in env._write_doc_doctree_cache else docname
+        try:
+            return resolve(env, docname, *args, **kwargs)
+        finally:
+            fresh_for[0] = None
+
+    BuildEnvironment.get_doctree = get_doctree
+    BuildEnvironment.get_and_resolve_doctree = get_and_resolve_doctree
+
+
+class Preview:
+    """The book as the server shows it: the last build's pages, or the error that stopped it."""
+
+    def __init__(self, source: Path, outdir: Path) -> None:
+        self.source, self.outdir = source, outdir
+        self.doctreedir = outdir.parent / "doctrees"
+        self.app: Sphinx | None = None
+        self.conf_values: dict[str, object] = {}
+        self.error: str | None = None
+        self.broken = False  # the environment in memory cannot be trusted: the next change restarts
+
+    # -- building ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Set Sphinx up (reads conf.py) and build; a failure is shown, not raised."""
+        try:
+            self.app = Sphinx(self.source, self.source, self.outdir, self.doctreedir, "html", keep_going=True)
+            self.conf_values = self._conf_values()
+            expect_sphinx_doctree_caches(self.app.env)
+            self.app.connect("env-before-read-docs", forget_stale_doctrees)
+            keep_doctrees_unpickled()
+        except Exception as err:  # conf.py does not load: show why, wait for a fix
+            self.fail("conf.py could not be loaded", err)
+            self.broken = True
+            return
+        self.build(first=True)
+
+    def build(self, first: bool = False) -> None:
+        assert self.app is not None
         started = time.perf_counter()
         restore_katex_static(self.app)
+        self.app._warncount = 0  # this build's warnings, not every build's since the start
         try:
             self.app.build()
-        except Exception as err:  # keep serving the last good build, as sphinx-autobuild does
-            print(f"livehtml: build failed: {err!r}", flush=True)
+        except Exception as err:
+            # Sphinx has deleted its saved environment, and the one in memory may be half
+            # updated: a restart builds afresh.  Right after a start, wait for a change instead.
+            self.fail("the build failed", err)
+            self.broken = True
+            if not first:
+                log("restarting with a fresh environment")
+                self.restart()
             return
-        print(f"livehtml: rebuilt in {time.perf_counter() - started:.2f} s", flush=True)
+        self.error = None
+        warnings = self.app._warncount
+        log(f"rebuilt in {time.perf_counter() - started:.2f} s, {warnings} warning{'' if warnings == 1 else 's'} in this build")
+
+    def fail(self, what: str, err: BaseException) -> None:
+        """Keep the error for the pages and print it; a traceback only for what is not the book's own message."""
+        module = type(err).__module__.split(".")[0]
+        detail = str(err) if module in ("sphinx", "seedimport", "book_catalog") else "".join(traceback.format_exception(err))
+        self.error = f"{what}:\n{detail}"
+        print(f"livehtml: {what}:\n{detail}", file=sys.stderr, flush=True)
+
+    def restart(self) -> None:
+        os.execv(sys.executable, [sys.executable, "-m", "tools.livehtml", *sys.argv[1:]])
+
+    # -- following changes ---------------------------------------------------------------------
+    def changed(self, paths: Sequence[Path]) -> None:
+        """React to saved files: rebuild, restart, or show why neither can be done."""
+        relative = [p.relative_to(self.source).as_posix() for p in paths if self.source in p.parents]
+        code = [r for r in relative if r.startswith(RESTART_ON)]
+        if code or self.broken:
+            log(f"{(code or relative or ['a file'])[0]} changed; restarting")
+            self.restart()
+            return
+        if not self._catalog_loads():
+            return
+        if CATALOG in relative and self._conf_values() != self.conf_values:
+            log(f"{CATALOG} changes a value of conf.py (the title counts the chapters); restarting")
+            self.restart()
+            return
+        self.build()
+
+    def _catalog_loads(self) -> bool:
+        """Whether book.toml loads; if not, its error is what the pages show (nothing is built)."""
+        from seedimport.catalog import load_catalog
+        from seedimport.errors import SeedError
+
+        try:
+            load_catalog(self.source / CATALOG)
+        except SeedError as err:
+            self.error = "chapters/book.toml has mistakes:\n" + "\n".join(e.located(self.source) for e in err.errors)
+            print(f"livehtml: {self.error}", file=sys.stderr, flush=True)
+            return False
+        return True
+
+    def _conf_values(self) -> dict[str, object]:
+        """conf.py's values as it gives them now (it reads book.toml), for the settings Sphinx knows."""
+        assert self.app is not None
+        namespace = eval_config_file(self.source / "conf.py", self.app.tags)
+        return {name: value for name, value in namespace.items() if name in self.app.config}
 
 
-class InProcessRebuildServer(RebuildServer):
-    """sphinx-autobuild's watcher, but the rebuild runs in this process (a thread), not a new one."""
+class Reloader:
+    """The pages' websocket: every open page is told to reload after each build."""
 
-    async def watch(self) -> None:
+    def __init__(self) -> None:
+        self.generation = 0
+        self.condition: asyncio.Condition | None = None
+
+    async def built(self) -> None:
+        assert self.condition is not None
+        async with self.condition:
+            self.generation += 1
+            self.condition.notify_all()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.condition is not None
+        socket = WebSocket(scope, receive, send)
+        await socket.accept()
+        seen = self.generation
+
+        async def push() -> None:
+            nonlocal seen
+            while True:
+                async with self.condition:
+                    await self.condition.wait_for(lambda: self.generation != seen)
+                    seen = self.generation
+                await socket.send_text("refresh")
+
+        async def until_closed() -> None:
+            try:
+                async for _ in socket.iter_text():
+                    pass
+            except WebSocketDisconnect:
+                pass
+
+        tasks = [asyncio.create_task(push()), asyncio.create_task(until_closed())]
+        _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+
+
+class InjectReload:
+    """Adds the reload script to every HTML page; while the build is broken, every page is its error."""
+
+    def __init__(self, app: ASGIApp, preview: Preview) -> None:
+        self.app, self.preview = app, preview
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.preview.error is not None and _wants_page(scope["path"]):
+            await error_page(self.preview.error)(scope, receive, send)
+            return
+        add = False
+
+        async def send_with_script(message: Message) -> None:
+            nonlocal add
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    add = True
+                    if "content-length" in headers:
+                        headers["content-length"] = str(int(headers["content-length"]) + len(RELOAD_SCRIPT))
+            elif message["type"] == "http.response.body" and add and not message.get("more_body", False):
+                message["body"] += RELOAD_SCRIPT
+            await send(message)
+
+        await self.app(scope, receive, send_with_script)
+
+
+def _wants_page(path: str) -> bool:
+    return path.endswith((".html", "/")) or "." not in path.rsplit("/", 1)[-1]
+
+
+def error_page(error: str) -> HTMLResponse:
+    body = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>预览构建失败 · build failed</title></head>'
+        '<body style="font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem">'
+        '<h1 id="livehtml-error">预览构建失败 · the preview build failed</h1>'
+        "<p>修正下面的问题并保存，页面会自动刷新。Fix what is named below and save: this page reloads by itself.</p>"
+        f'<pre style="white-space:pre-wrap;background:#fee;padding:1rem">{html.escape(error)}</pre>'
+        "</body></html>"
+    ).encode("utf-8")
+    return HTMLResponse(body + RELOAD_SCRIPT, status_code=500)
+
+
+def create_app(preview: Preview) -> Starlette:
+    ignore = IgnoreFilter([str(preview.source / name) for name in IGNORED] + [str(preview.outdir), str(preview.doctreedir)], [r"\.tmp$", r"~$"])
+    reloader = Reloader()
+
+    async def watch() -> None:
         import watchfiles
 
-        async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
-            changed = [Path(path) for _, path in changes]
-            await asyncio.to_thread(self.change_callback, changed_paths=changed)
-            self.flag.set()
+        async for changes in watchfiles.awatch(preview.source, watch_filter=lambda _, path: not ignore(path)):
+            try:
+                await asyncio.to_thread(preview.changed, [Path(path).resolve() for _, path in changes])
+            except Exception as err:  # never let the watcher die: show it, wait for the next change
+                preview.fail("the preview could not follow the change", err)
+                preview.broken = True
+            await reloader.built()
 
+    @asynccontextmanager
+    async def lifespan(_app):
+        reloader.condition = asyncio.Condition()
+        task = asyncio.create_task(watch())
+        yield
+        task.cancel()
 
-def create_app(builder: WarmSphinx, outdir: Path, url_host: str) -> Starlette:
-    ignore = IgnoreFilter([str(builder.source / name) for name in IGNORED] + [str(outdir)], [r"\.tmp$", r"~$"])
-    watcher = InProcessRebuildServer([builder.source], ignore, change_callback=builder)
-    return Starlette(
+    preview.outdir.mkdir(parents=True, exist_ok=True)
+    app = Starlette(
         routes=[
-            WebSocketRoute("/websocket-reload", watcher, name="reload"),
-            Mount("/", app=StaticFiles(directory=outdir, html=True), name="static"),
+            WebSocketRoute("/websocket-reload", reloader, name="reload"),
+            Mount("/", app=StaticFiles(directory=preview.outdir, html=True), name="static"),
         ],
-        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=url_host)],
-        lifespan=watcher.lifespan,
+        lifespan=lifespan,
     )
+    app.add_middleware(InjectReload, preview=preview)
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
     parser.add_argument("--source", type=Path, default=ROOT, help="the book's folder (default: this repository)")
     parser.add_argument("--outdir", type=Path, default=None, help="default: SOURCE/_build/html")
     args = parser.parse_args(argv)
     source = args.source.resolve()
     outdir = (args.outdir or source / "_build" / "html").resolve()
-    builder = WarmSphinx(source, outdir, outdir.parent / "doctrees")
-    builder()
-    url_host = f"{args.host}:{args.port}"
-    print(f"livehtml: serving on http://{url_host}", flush=True)
-    uvicorn.run(create_app(builder, outdir, url_host), host=args.host, port=args.port, log_level="warning")
+    preview = Preview(source, outdir)
+    preview.start()
+    log(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(preview), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":
