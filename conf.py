@@ -83,7 +83,10 @@ bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "unsrt"
 
 # -- HTML ----------------------------------------------------------------------------------------
-html_theme = "sphinx_book_theme"
+# The book's child theme of sphinx-book-theme (_themes/kexue/): its templates serve the HTML
+# builder only, not the EPUB, whose builder uses its own theme.
+html_theme = "kexue"
+html_theme_path = ["_themes"]
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
@@ -106,7 +109,6 @@ html_theme_options = {
 # mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's
 # system setting until they pick one with the toggle (kept in localStorage across pages).
 html_context = {"default_mode": "auto"}
-templates_path = ["_templates"]  # layout.html: search scripts only on the search page, skip link target
 html_favicon = "_static/favicon.svg"
 html_extra_path = ["_extra"]  # robots.txt, at the site's root
 # Open Graph (sphinxext-opengraph): page_meta gives each page its Chinese description, the cover
@@ -117,7 +119,7 @@ ogp_social_cards = {"enable": False}  # no preview images drawn per page
 ogp_custom_meta_tags = ['<meta property="og:locale" content="zh_CN" />']
 # The 404 page (sphinx-notfound-page): outside every toctree, links absolute from the book's
 # address (page_meta sets notfound_urls_prefix from html_baseurl), so it works at any depth.
-notfound_template = "404.html"  # _templates/404.html, in Chinese
+notfound_template = "404.html"  # _themes/kexue/404.html, in Chinese
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
 
