@@ -104,6 +104,9 @@ html_theme_options = {
     # only the current part's, so a page's size and build cost stay bounded as the book grows.
     "collapse_navbar": len(load_catalog(ROOT / "chapters" / "book.toml").chapters) > 60,
     "max_navbar_depth": 2,  # parts and chapters; a chapter's sections are in the page's own TOC
+    # The theme's search button (pydata-sphinx-theme sets this option unless conf.py does, so
+    # theme.toml cannot): named by path, as the theme's other components are.
+    "navbar_persistent": ["kexue/search-button-field.html"],
 }
 # pydata-sphinx-theme reads the initial colour mode from here; left unset, every page starts with
 # mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's

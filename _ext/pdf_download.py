@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 TARGET = "_downloads/book.pdf"  # where the site serves it, relative to the HTML output folder
 # Folders of the repository that are not sources of the book (HTML-only assets included).
-NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "seeds", "__pycache__"}
+NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "_themes", "seeds", "__pycache__"}
 TOP_LEVEL_SUFFIXES = {".py", ".bib", ".toml"}
 SOURCE_SUFFIXES = {".md", ".rst", ".py", ".bib", ".toml", ".sty", ".tex", ".txt", ".csv", ".json", ".svg", ".png", ".jpg"}
 
