@@ -33,6 +33,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib import katex
 from sphinxcontrib.katex import KaTeXServer
 
+from outputs import is_html_site
 from private_parts import changed, expect
 
 
@@ -41,7 +42,7 @@ def katex_dist(app: Sphinx) -> Path:
 
 
 def copy_assets(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
+    if exception or not is_html_site(app.builder):
         return
     dist = katex_dist(app)
     target = Path(app.outdir) / "_static" / "katex"
@@ -52,7 +53,7 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
 
 
 def check_assets(app: Sphinx) -> None:
-    if app.builder.format == "html" and not (katex_dist(app) / "katex.min.css").is_file():
+    if is_html_site(app.builder) and not (katex_dist(app) / "katex.min.css").is_file():
         raise ExtensionError(f"KaTeX assets not found in {katex_dist(app)}: run `npm ci` (make html does)")
 
 

@@ -23,6 +23,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
+from outputs import is_html_site
+
 logger = logging.getLogger(__name__)
 
 TARGET = "_downloads/book.pdf"  # where the site serves it, relative to the HTML output folder
@@ -78,7 +80,7 @@ def current_offer(app: Sphinx, env: BuildEnvironment) -> Offer:
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Decide before reading; re-read the cover when the offer changed since the last build."""
-    if app.builder.format != "html":
+    if not is_html_site(app.builder):
         return []
     offer = current_offer(app, env)
     app._pdf_offer = offer  # type: ignore[attr-defined]
@@ -90,7 +92,7 @@ def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[
 
 def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     offer: Offer = getattr(app, "_pdf_offer", Offer())
-    if app.builder.format != "html" or docname != app.config.root_doc or offer.path is None:
+    if not is_html_site(app.builder) or docname != app.config.root_doc or offer.path is None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
@@ -104,7 +106,7 @@ def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not is_html_site(app.builder):
         return
     offer: Offer = getattr(app, "_pdf_offer", Offer())
     target = Path(app.outdir, TARGET)
