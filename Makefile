@@ -14,12 +14,13 @@ DEB_HTML := graphviz fonts-noto-cjk nodejs
 # The PDF's OpenType fonts are named too: apt runs without recommends, and texlive only recommends them.
 DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk xindy \
             fonts-texgyre fonts-texgyre-math fonts-lmodern
-DEB_TEST := chromium chromium-driver poppler-utils
+DEB_TEST := chromium chromium-driver poppler-utils epubcheck
 
-.PHONY: help html latexpdf book livehtml livehtml-autobuild import lint test bench clean deps-html deps-pdf deps-test
+.PHONY: help html epub latexpdf book livehtml livehtml-autobuild import lint test bench clean deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
+	@echo "make epub      build the EPUB 3 book into $(BUILDDIR)/epub/book.epub"
 	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
 	@echo "make book      the PDF, then the HTML book that offers it"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
@@ -54,6 +55,10 @@ deps-test:
 # -- builds ------------------------------------------------------------------------------------
 html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(O)
+
+# -M keeps the doctrees outside _build/epub, which the EPUB builder packs whole.
+epub: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)

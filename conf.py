@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).parent.resolve()
@@ -21,6 +22,9 @@ project = "科学空间选读：机器学习八篇注解"
 author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
+# The edition is the date of the sources (the last commit's, as above): the EPUB's version.
+_edition = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or datetime.now().timestamp()  # no git: today
+version = datetime.fromtimestamp(_edition, UTC).strftime("%Y.%m.%d")
 root_doc = "index"
 exclude_patterns = ["_build", ".venv", ".pytest_cache", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
@@ -48,6 +52,7 @@ extensions = [
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
     "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
+    "epub_book",  # EPUB: the cover image, drawn from the title and credits
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -125,6 +130,20 @@ ogp_custom_meta_tags = ['<meta property="og:locale" content="zh_CN" />']
 notfound_template = "404.html"  # _themes/kexue/404.html, in Chinese
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
+
+# -- EPUB ----------------------------------------------------------------------------------------
+# EPUB 3 (make epub), from the same sources: math as MathML (katex_assets), figures as SVG, the
+# HTML's numbers; the site's additions (404, robots.txt, PDF link, metadata) stay out (outputs.py).
+epub_title = project
+epub_author = author
+epub_publisher = "本书编者"
+epub_copyright = copyright  # the licence, as dc:rights
+epub_language = "zh-CN"  # BCP 47, as EPUB wants it (not Sphinx's zh_CN)
+epub_identifier = "urn:uuid:09d229c3-8b20-54b0-a2e0-dcfd020371e6"  # uuid5(NAMESPACE_URL, "urn:kexue-reader:book"), fixed
+epub_scheme = "uuid"
+epub_cover = ("_static/epub-cover.png", "")  # drawn by epub_book; readers show it, no extra page
+epub_show_urls = "no"  # links stay links; no URL printed after each
+epub_basename = "book"
 
 # -- LaTeX / PDF ---------------------------------------------------------------------------------
 # A real Chinese book: ctexbook (\frontmatter, 第N章, 第一部分) under Sphinx's manual class, xelatex
