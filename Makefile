@@ -22,7 +22,7 @@ help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
 	@echo "make epub      build the EPUB 3 book into $(BUILDDIR)/epub/book.epub"
 	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
-	@echo "make book      the PDF, then the HTML book that offers it"
+	@echo "make book      the PDF and the EPUB, then the HTML book that offers them"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
 	@echo "make lint      ruff and mypy (configured in pyproject.toml)"
@@ -63,9 +63,9 @@ epub: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
-# The PDF first, then the HTML that copies it into the site and links it from the cover.
-book: latexpdf
-	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf'
+# The PDF and the EPUB first, then the HTML that copies them into the site and links them from the cover.
+book: latexpdf epub
+	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D epub_download_file=$(abspath $(BUILDDIR))/epub/book.epub'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)

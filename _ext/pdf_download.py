@@ -1,12 +1,13 @@
-"""The HTML book offers the PDF, but only a current one: never a stale file, never a dead link.
+"""The HTML book offers the PDF and the EPUB, but only current ones: never a stale file, never a dead link.
 
-When ``pdf_download_file`` (default ``_build/latex/book.pdf``, what ``make latexpdf`` writes)
-exists and is newer than every source file of the book, the HTML build copies it to
-``_downloads/book.pdf`` and the cover gets a download link; otherwise there is no link and no
-copy (an old copy is removed).  Whether the PDF is offered is decided before Sphinx reads the
-sources; when the answer differs from the previous build's, the cover is read and written again,
-so an incremental ``make html`` also drops the link as soon as the PDF goes stale.
-``make book`` builds the PDF and then the HTML.
+For each download (:data:`DOWNLOADS`): when its file (``pdf_download_file``, default
+``_build/latex/book.pdf``, what ``make latexpdf`` writes; ``epub_download_file``, default
+``_build/epub/book.epub``, what ``make epub`` writes) exists and is newer than every source file
+of the book, the HTML build copies it to ``_downloads/`` and the cover gets a download link;
+otherwise there is no link and no copy (an old copy is removed).  What is offered is decided
+before Sphinx reads the sources; when the answer differs from the previous build's, the cover is
+read and written again, so an incremental ``make html`` also drops a link as soon as its file
+goes stale.  ``make book`` builds the PDF, the EPUB, then the HTML.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from outputs import is_html_site
 
 logger = logging.getLogger(__name__)
 
-TARGET = "_downloads/book.pdf"  # where the site serves it, relative to the HTML output folder
 # Folders of the repository that are not sources of the book (HTML-only assets included).
 NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "_themes", "seeds", "__pycache__"}
 TOP_LEVEL_SUFFIXES = {".py", ".bib", ".toml"}
@@ -35,8 +35,26 @@ SOURCE_SUFFIXES = {".md", ".rst", ".py", ".bib", ".toml", ".sty", ".tex", ".txt"
 
 
 @dataclass(frozen=True)
+class Download:
+    """A file of the book the site offers: where the build finds it and how the cover names it."""
+
+    key: str  # names the link's class: <key>-download-link
+    config: str  # the config value naming the file, relative to the source folder
+    default: str
+    target: str  # where the site serves it, relative to the HTML output folder
+    label: str
+    kind: str  # what the note after the link says the file is
+
+
+DOWNLOADS = (
+    Download("pdf", "pdf_download_file", "_build/latex/book.pdf", "_downloads/book.pdf", "下载本书PDF版", "A4"),
+    Download("epub", "epub_download_file", "_build/epub/book.epub", "_downloads/book.epub", "下载本书EPUB版", "EPUB 3，公式为MathML"),
+)
+
+
+@dataclass(frozen=True)
 class Offer:
-    """What the cover offers: the PDF's path and size, or nothing (``path`` is None)."""
+    """What the cover offers of one download: its path and size, or nothing (``path`` is None)."""
 
     path: str | None = None
     size: int = 0
@@ -66,62 +84,79 @@ def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
     return sorted(f for f in files if f.is_file())
 
 
-def current_offer(app: Sphinx, env: BuildEnvironment) -> Offer:
-    pdf = Path(app.srcdir, app.config.pdf_download_file)
-    if not pdf.is_file():
-        return Offer()
-    stat = pdf.stat()
-    newest = max((f.stat().st_mtime_ns for f in book_sources(app, env)), default=0)
-    if stat.st_mtime_ns <= newest:
-        logger.info("pdf_download: %s is older than the sources; the HTML does not offer it", pdf)
-        return Offer()
-    return Offer(str(pdf), stat.st_size, stat.st_mtime_ns)
+def current_offers(app: Sphinx, env: BuildEnvironment) -> tuple[Offer, ...]:
+    """One offer per download (in :data:`DOWNLOADS`' order); the sources are listed once."""
+    newest: int | None = None
+    offers = []
+    for download in DOWNLOADS:
+        path = Path(app.srcdir, getattr(app.config, download.config))
+        if not path.is_file():
+            offers.append(Offer())
+            continue
+        if newest is None:
+            newest = max((f.stat().st_mtime_ns for f in book_sources(app, env)), default=0)
+        stat = path.stat()
+        if stat.st_mtime_ns <= newest:
+            logger.info("pdf_download: %s is older than the sources; the HTML does not offer it", path)
+            offers.append(Offer())
+        else:
+            offers.append(Offer(str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(offers)
 
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Decide before reading; re-read the cover when the offer changed since the last build."""
     if not is_html_site(app.builder):
         return []
-    offer = current_offer(app, env)
-    app._pdf_offer = offer  # type: ignore[attr-defined]
-    previous = getattr(env, "pdf_download_offer", None)
-    env.pdf_download_offer = offer  # type: ignore[attr-defined]
+    offers = current_offers(app, env)
+    app._download_offers = offers  # type: ignore[attr-defined]
+    previous = getattr(env, "download_offers", None)
+    env.download_offers = offers  # type: ignore[attr-defined]
     root = app.config.root_doc
-    return [root] if previous != offer and root in env.found_docs and root not in changed | added else []
+    return [root] if previous != offers and root in env.found_docs and root not in changed | added else []
 
 
-def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    offer: Offer = getattr(app, "_pdf_offer", Offer())
-    if not is_html_site(app.builder) or docname != app.config.root_doc or offer.path is None:
+def _offers(app: Sphinx) -> tuple[Offer, ...]:
+    return getattr(app, "_download_offers", ()) or tuple(Offer() for _ in DOWNLOADS)
+
+
+def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if not is_html_site(app.builder) or docname != app.config.root_doc:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
     here = posixpath.dirname(app.builder.get_target_uri(docname))
-    link = nodes.reference("", "下载本书PDF版", refuri=posixpath.relpath(TARGET, here or "."), classes=["pdf-download-link"])
-    paragraph = nodes.paragraph("", "", link, nodes.Text(f"（A4，{offer.size / 1e6:.1f} MB，与本网站同一版本）"), classes=["pdf-download"])
     # After the cover's text, before its tables of contents.
-    first_toc = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
-    section.insert(first_toc, paragraph)
+    at = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
+    for download, offer in zip(DOWNLOADS, _offers(app), strict=True):
+        if offer.path is None:
+            continue
+        href = posixpath.relpath(download.target, here or ".")
+        link = nodes.reference("", download.label, refuri=href, classes=[f"{download.key}-download-link"])
+        note = nodes.Text(f"（{download.kind}，{offer.size / 1e6:.1f} MB，与本网站同一版本）")
+        section.insert(at, nodes.paragraph("", "", link, note, classes=[f"{download.key}-download", "book-download"]))
+        at += 1
 
 
-def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
+def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_html_site(app.builder):
         return
-    offer: Offer = getattr(app, "_pdf_offer", Offer())
-    target = Path(app.outdir, TARGET)
-    if offer.path is None:
-        target.unlink(missing_ok=True)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(offer.path, target)
+    for download, offer in zip(DOWNLOADS, _offers(app), strict=True):
+        target = Path(app.outdir, download.target)
+        if offer.path is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(offer.path, target)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    # Where `make latexpdf` leaves the PDF, relative to the source folder. Changing it rebuilds
-    # nothing by itself: the offer is checked on every build.
-    app.add_config_value("pdf_download_file", "_build/latex/book.pdf", "", str)
+    # Where `make latexpdf` and `make epub` leave the files, relative to the source folder.
+    # Changing them rebuilds nothing by itself: the offers are checked on every build.
+    for download in DOWNLOADS:
+        app.add_config_value(download.config, download.default, "", str)
     app.connect("env-get-outdated", decide)
-    app.connect("doctree-resolved", add_link)
-    app.connect("build-finished", copy_pdf)
+    app.connect("doctree-resolved", add_links)
+    app.connect("build-finished", copy_downloads)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

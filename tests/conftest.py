@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extension
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 CHROMIUM = Path("/usr/bin/chromium")
-NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf"]
+NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf", "-D", "epub_download_file=_build/no-such.epub"]  # nor an EPUB
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",

@@ -5,7 +5,9 @@ One EPUB build per session, read from the packed .epub itself (what a reader ope
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -118,3 +120,37 @@ def test_figures_are_svg_and_no_site_additions(epub):
     assert "robots.txt" not in names and "404.xhtml" not in names
     cover = xhtml(epub, "index.xhtml")
     assert "下载本书PDF版" not in cover.get_text() and not cover.select('meta[name="description"]')
+
+
+# -- the HTML book offers the EPUB (pdf_download), on a tiny book ------------------------------------
+
+
+def _epub_link(outdir: Path):
+    cover = BeautifulSoup((outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return cover.select_one("a.epub-download-link")
+
+
+def test_html_offers_a_current_epub_and_never_a_stale_or_missing_one(make_app, rootdir, tmp_path):
+    source = tmp_path / "book"
+    shutil.copytree(rootdir / "test-downloads", source)
+    current = tmp_path / "book.epub"
+    current.write_bytes(b"PK" + bytes(4096))  # written after the sources: newer than every one
+    pdf = tmp_path / "book.pdf"
+    pdf.write_bytes(b"%PDF-1.7" + bytes(4096))
+    settings = {"pdf_download_file": str(tmp_path / "no.pdf")}
+
+    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(pdf), "epub_download_file": str(current)}).build()
+    outdir = source / "_build" / "html"
+    link = _epub_link(outdir)
+    assert link is not None and "EPUB" in link.get_text()
+    assert (outdir / link["href"]).read_bytes() == current.read_bytes()
+    cover = BeautifulSoup((outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [next(c for c in a["class"] if c.endswith("-download-link")) for a in cover.select("p.book-download a")] == ["pdf-download-link", "epub-download-link"]
+
+    os.utime(current, (946684800, 946684800))  # 2000-01-01: older than the sources
+    make_app("html", srcdir=source, confoverrides={**settings, "epub_download_file": str(current)}).build()  # incremental
+    assert _epub_link(outdir) is None, "a stale EPUB is not offered"
+    assert not (outdir / "_downloads" / "book.epub").exists(), "and no stale copy stays in the site"
+
+    make_app("html", srcdir=source, confoverrides={**settings, "epub_download_file": str(tmp_path / "missing.epub")}).build()
+    assert _epub_link(outdir) is None
