@@ -143,6 +143,7 @@ epub_identifier = "urn:uuid:09d229c3-8b20-54b0-a2e0-dcfd020371e6"  # uuid5(NAMES
 epub_scheme = "uuid"
 epub_cover = ("_static/epub-cover.png", "")  # drawn by epub_book; readers show it, no extra page
 epub_show_urls = "no"  # links stay links; no URL printed after each
+epub_css_files = ["book-epub.css"]  # one full-width colon in the chapter card
 epub_basename = "book"
 
 # -- LaTeX / PDF ---------------------------------------------------------------------------------
