@@ -19,6 +19,8 @@ from helpers import ROOT, normalise, phrases, seed_articles, seed_prose, sphinx_
 from seedimport.catalog import load_catalog
 from seedimport.render import equation_label
 
+pytestmark = pytest.mark.epub
+
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
 ARTICLES = seed_articles()
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")  # Debian's epubcheck (make test installs it)
