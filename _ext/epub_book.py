@@ -8,6 +8,8 @@
   the SVG schema requires (RSC-005): the EPUB's copies lose the DOCTYPE and get ``d=""``
   (the figures themselves are unchanged).
 - The NCX's ``dtb:uid`` must be the book's identifier (NCX-001); Sphinx writes the XML id there.
+- The reader's table of contents (nav.xhtml, toc.ncx) numbers chapters and sections as the
+  pages do (7., 7.1.); Sphinx lists the titles without their numbers.
 - The cover image is drawn at build time from the book's title and credits (conf.py names it,
   ``epub_cover``), before Sphinx lists the book's files: never a stale copy of an old title.
   The drawing is reproducible (no timestamp in the PNG), in the figures' Chinese font.
@@ -80,6 +82,21 @@ class BookEpubBuilder(Epub3Builder):
         for svg in sorted(Path(self.outdir, self.imagedir).glob("*.svg")):
             text = svg.read_text(encoding="utf-8")
             svg.write_text(PATH_WITHOUT_D.sub('<path d=""', DOCTYPE.sub("", text, count=1)), encoding="utf-8")
+
+    def toc_add_files(self, refnodes: list[dict[str, Any]]) -> None:
+        """Both tables of contents pass their entries through here (Sphinx 8.2)."""
+        super().toc_add_files(refnodes)
+        for node in refnodes:
+            number = self._section_number(node["refuri"])
+            if number:
+                node["text"] = f"{number} {node['text']}"
+
+    def _section_number(self, refuri: str) -> str:
+        """The number the page shows for the chapter or section at ``refuri``, as "7.1."."""
+        page, _, anchor = refuri.partition("#")
+        numbers = self.env.toc_secnumbers.get(page.removesuffix(self.out_suffix), {})
+        number = numbers.get(f"#{anchor}" if anchor else "")
+        return "".join(f"{part}." for part in number) if number else ""
 
     def toc_metadata(self, level: int, navpoints: list) -> dict:
         return {**super().toc_metadata(level, navpoints), "uid": self.config.epub_identifier}

@@ -102,6 +102,12 @@ def test_math_is_mathml_only(epub):
 def test_chapters_numbered_1_to_8_and_tagged_seed_equations_keep_their_tags(epub):
     numbers = [chapter_page(epub, c).select_one("h1 .section-number").get_text(strip=True) for c in CATALOG.chapters]
     assert numbers == [f"{n}." for n in range(1, 9)]
+    nav = xhtml(epub, "nav.xhtml")
+    for chapter in CATALOG.chapters:  # the reader's table of contents numbers them as the pages do
+        entry = nav.select_one(f'a[href="{chapter.docname}.xhtml"]')
+        assert entry is not None and entry.get_text().startswith(f"{chapter.number}. "), entry
+        guide = nav.select_one(f'a[href^="{chapter.docname}.xhtml#"]')
+        assert guide is not None and guide.get_text().startswith(f"{chapter.number}.1. "), guide
     chapter = next(c for c in CATALOG.chapters if c.slug == "min-entropy")
     soup = chapter_page(epub, chapter)
     tagged = [b for b in ARTICLES["min-entropy"].blocks if b.tag]
