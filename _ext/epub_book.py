@@ -8,6 +8,8 @@
   the SVG schema requires (RSC-005): the EPUB's copies lose the DOCTYPE and get ``d=""``
   (the figures themselves are unchanged).
 - The NCX's ``dtb:uid`` must be the book's identifier (NCX-001); Sphinx writes the XML id there.
+- Reproducible: every packed file is dated SOURCE_DATE_EPOCH (the zip stores each file's
+  modification time), so two builds of the same sources give the same bytes.
 - The reader's table of contents (nav.xhtml, toc.ncx) numbers chapters and sections as the
   pages do (7., 7.1.); Sphinx lists the titles without their numbers.
 - The cover image is drawn at build time from the book's title and credits (conf.py names it,
@@ -17,6 +19,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -82,6 +85,13 @@ class BookEpubBuilder(Epub3Builder):
         for svg in sorted(Path(self.outdir, self.imagedir).glob("*.svg")):
             text = svg.read_text(encoding="utf-8")
             svg.write_text(PATH_WITHOUT_D.sub('<path d=""', DOCTYPE.sub("", text, count=1)), encoding="utf-8")
+
+    def build_epub(self) -> None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch is not None:
+            for name in ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]:
+                os.utime(Path(self.outdir, name), (int(epoch), int(epoch)))
+        super().build_epub()
 
     def toc_add_files(self, refnodes: list[dict[str, Any]]) -> None:
         """Both tables of contents pass their entries through here (Sphinx 8.2)."""

@@ -55,6 +55,14 @@ def test_epubcheck_reports_no_error_and_no_warning(epub):
     assert result.returncode == 0
 
 
+def test_two_builds_in_other_folders_give_the_same_bytes(epub, book_copy, tmp_path):
+    """The sources' date (SOURCE_DATE_EPOCH, as conf.py takes it from the last commit) dates the
+    EPUB, not the clock; paths do not leak into it."""
+    epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    sphinx_build("epub", book_copy, tmp_path / "epub", doctrees=tmp_path / "doctrees", env={"SOURCE_DATE_EPOCH": epoch})
+    assert (tmp_path / "epub" / "book.epub").read_bytes() == epub.read_bytes()
+
+
 def test_package_metadata(epub):
     with zipfile.ZipFile(epub) as book:
         opf = book.read("content.opf").decode("utf-8")
