@@ -16,15 +16,16 @@ DEB_HTML := graphviz fonts-noto-cjk nodejs libcairo2
 # The PDF's OpenType fonts are named too: apt runs without recommends, and texlive only recommends them.
 DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk xindy \
             fonts-texgyre fonts-texgyre-math fonts-lmodern
-DEB_TEST := chromium chromium-driver poppler-utils
+DEB_TEST := chromium chromium-driver poppler-utils epubcheck
 
-.PHONY: help html latexpdf site-zip book livehtml livehtml-autobuild import move lint test bench clean debian-packages deps-html deps-pdf deps-test
+.PHONY: help html epub latexpdf site-zip book livehtml livehtml-autobuild import move lint test bench clean debian-packages deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
+	@echo "make epub      build the EPUB 3 book into $(BUILDDIR)/epub/book.epub"
 	@echo "make latexpdf  build the PDF into $(BUILDDIR)/latex/book.pdf"
 	@echo "make site-zip  the HTML book as a zip to read from disk, $(SITEZIP)"
-	@echo "make book      the PDF and the zip, then the HTML book that offers them"
+	@echo "make book      the PDF, the EPUB and the zip, then the HTML book that offers them"
 	@echo "make livehtml  live preview while editing (warm Sphinx; make livehtml-autobuild: plain sphinx-autobuild)"
 	@echo "make import    regenerate the chapters' generated files from seeds/"
 	@echo "make move      rename a chapter or move it to another part: CHAPTER=slug TO=new-slug PART=part"
@@ -65,6 +66,10 @@ html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	@$(BIN)/python -m seedimport --catalog
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
+# -M keeps the doctrees outside _build/epub, which the EPUB builder packs whole.
+epub: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
+	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(O)
+
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 	@$(BIN)/python -m seedimport --catalog
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
@@ -78,12 +83,12 @@ site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	  -D pdf_download_file= -D site_zip_file= -D html_show_search_summary=0 $(O)
 	$(BIN)/python -m tools.site_zip $(BUILDDIR)/site $(SITEZIP)
 
-# The PDF and the zip first, then the HTML that copies them into the site and links them from the cover.
+# The PDF, the EPUB and the zip first, then the HTML that copies them into the site and links them.
 # latexmk leaves the PDF's date alone when the .tex did not change (an edit to an extension that
 # changes nothing in print): just built from the current sources, it is current all the same.
-book: latexpdf site-zip
+book: latexpdf epub site-zip
 	touch $(BUILDDIR)/latex/book.pdf
-	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D site_zip_file=$(abspath $(SITEZIP))'
+	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D epub_download_file=$(abspath $(BUILDDIR))/epub/book.epub -D site_zip_file=$(abspath $(SITEZIP))'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)

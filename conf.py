@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).parent.resolve()
@@ -30,6 +31,9 @@ project = CATALOG.full_title  # [book] in chapters/book.toml: the subtitle count
 author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
+# The edition is the date of the sources (the last commit's, as above): the EPUB's version.
+_edition = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or datetime.now().timestamp()  # no git: today
+version = datetime.fromtimestamp(_edition, UTC).strftime("%Y.%m.%d")
 root_doc = "index"
 exclude_patterns = ["_build", ".venv", ".pytest_cache", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
@@ -66,6 +70,7 @@ extensions = [
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
     "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
     "offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
+    "epub_book",  # EPUB: the cover image, drawn from the title and credits
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -102,7 +107,10 @@ bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "unsrt"
 
 # -- HTML ----------------------------------------------------------------------------------------
-html_theme = "sphinx_book_theme"
+# The book's child theme of sphinx-book-theme (_themes/kexue/): its templates serve the HTML
+# builder only, not the EPUB, whose builder uses its own theme.
+html_theme = "kexue"
+html_theme_path = ["_themes"]
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css", "book-search.css"]
@@ -120,12 +128,14 @@ html_theme_options = {
     # only the current part's, so a page's size and build cost stay bounded as the book grows.
     "collapse_navbar": len(CATALOG.chapters) > 60,
     "max_navbar_depth": 2,  # parts and chapters; a chapter's sections are in the page's own TOC
+    # The theme's search button (pydata-sphinx-theme sets this option unless conf.py does, so
+    # theme.toml cannot): named by path, as the theme's other components are.
+    "navbar_persistent": ["kexue/search-button-field.html"],
 }
 # pydata-sphinx-theme reads the initial colour mode from here; left unset, every page starts with
 # mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's
 # system setting until they pick one with the toggle (kept in localStorage across pages).
 html_context = {"default_mode": "auto"}
-templates_path = ["_templates"]  # layout.html: search scripts only on the search page, skip link target
 html_favicon = "_static/favicon.svg"
 html_extra_path = ["_extra"]  # robots.txt, at the site's root
 # Open Graph (sphinxext-opengraph): page_meta gives each page its Chinese description, the cover
@@ -136,7 +146,7 @@ ogp_social_cards = {"enable": False}  # no preview images drawn per page
 ogp_custom_meta_tags = ['<meta property="og:locale" content="zh_CN" />']
 # The 404 page (sphinx-notfound-page): outside every toctree, links absolute from the book's
 # address (page_meta sets notfound_urls_prefix from html_baseurl), so it works at any depth.
-notfound_template = "404.html"  # _templates/404.html, in Chinese
+notfound_template = "404.html"  # _themes/kexue/404.html, in Chinese
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
 
@@ -153,6 +163,21 @@ if repository_url():
     html_theme_options |= {"repository_url": repository_url(), "repository_branch": "main", "path_to_docs": "",
                            "use_repository_button": True, "use_source_button": True, "use_edit_page_button": True,
                            "use_issues_button": True}
+
+# -- EPUB ----------------------------------------------------------------------------------------
+# EPUB 3 (make epub), from the same sources: math as MathML (katex_assets), figures as SVG, the
+# HTML's numbers; the site's additions (404, robots.txt, PDF link, metadata) stay out (outputs.py).
+epub_title = project
+epub_author = author
+epub_publisher = "本书编者"
+epub_copyright = copyright  # the licence, as dc:rights
+epub_language = "zh-CN"  # BCP 47, as EPUB wants it (not Sphinx's zh_CN)
+epub_identifier = "urn:uuid:09d229c3-8b20-54b0-a2e0-dcfd020371e6"  # uuid5(NAMESPACE_URL, "urn:kexue-reader:book"), fixed
+epub_scheme = "uuid"
+epub_cover = ("_static/epub-cover.png", "")  # drawn by epub_book; readers show it, no extra page
+epub_show_urls = "no"  # links stay links; no URL printed after each
+epub_css_files = ["book-epub.css"]  # one full-width colon in the chapter card
+epub_basename = "book"
 
 # -- LaTeX / PDF ---------------------------------------------------------------------------------
 # A real Chinese book: ctexbook (\frontmatter, 第N章, 第一部分) under Sphinx's manual class, xelatex

@@ -11,6 +11,11 @@ and ties the server's life to the Sphinx process that started it: parallel (``-j
 exit without running atexit handlers, which left render servers holding the build's output
 pipes open.
 
+The EPUB gets MathML only (KaTeX's ``output: "mathml"``): EPUB readers and screen readers read
+MathML, while KaTeX's HTML needs its stylesheet and web fonts.  sphinxcontrib-katex's prerender
+ignores ``katex_options``, so :func:`render_latex` passes the output format itself, and the
+EPUB's pages do not link the web stylesheet.
+
 And: KaTeX's prerender shows a formula it cannot parse as red text and says nothing, so a broken
 formula would pass a strict build.  :func:`render_latex` turns that into a Sphinx warning.
 """
@@ -33,6 +38,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib import katex
 from sphinxcontrib.katex import KaTeXServer
 
+from outputs import is_epub, is_html_site
 from private_parts import changed, expect
 
 
@@ -41,7 +47,7 @@ def katex_dist(app: Sphinx) -> Path:
 
 
 def copy_assets(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
+    if exception or not is_html_site(app.builder):
         return
     dist = katex_dist(app)
     target = Path(app.outdir) / "_static" / "katex"
@@ -52,21 +58,34 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
 
 
 def check_assets(app: Sphinx) -> None:
-    if app.builder.format == "html" and not (katex_dist(app) / "katex.min.css").is_file():
+    if is_html_site(app.builder) and not (katex_dist(app) / "katex.min.css").is_file():
         raise ExtensionError(f"KaTeX assets not found in {katex_dist(app)}: run `npm ci` (make html does)")
 
 
 logger = logging.getLogger(__name__)
 _render_latex = katex.render_latex
+# KaTeX's output format for this build (set when the builder is known; worker processes of a
+# parallel build inherit it).  KaTeX's default is HTML with MathML for screen readers.
+OUTPUT = {"output": "htmlAndMathml"}
+
+
+def choose_output(app: Sphinx) -> None:
+    OUTPUT["output"] = "mathml" if is_epub(app.builder) else "htmlAndMathml"
+
+
+def drop_web_stylesheet(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """MathML needs no KaTeX stylesheet (nor its fonts, which the EPUB does not carry)."""
+    if is_epub(app.builder) and "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"] if not css.filename.endswith(app.config.katex_css_path)]
 
 
 def render_latex(latex: str, options: dict | None = None) -> str:
     """KaTeX's rendering, with a parse error reported as a warning (fatal under -W)."""
     try:
-        return _render_latex(latex, {**(options or {}), "throwOnError": True})
+        return _render_latex(latex, {**(options or {}), **OUTPUT, "throwOnError": True})
     except katex.KaTeXError as err:
         logger.warning("KaTeX cannot render %r: %s", latex, err, type="katex", subtype="parse")
-        return _render_latex(latex, options)
+        return _render_latex(latex, {**(options or {}), **OUTPUT})
 
 
 def _die_with_parent() -> None:
@@ -121,5 +140,7 @@ def patch_katex() -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     patch_katex()
     app.connect("builder-inited", check_assets)
+    app.connect("builder-inited", choose_output)
+    app.connect("html-page-context", drop_web_stylesheet)
     app.connect("build-finished", copy_assets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -33,6 +33,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.typing import ExtensionMetadata
 
+from outputs import is_html_site
+
 DESCRIPTION_LIMIT = 120
 GUIDE_TITLE = "导读"
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
@@ -132,6 +134,8 @@ def book_address(app: Sphinx, config: Config) -> None:
 
 
 def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node | None) -> None:
+    if not is_html_site(app.builder):  # what browsers and link previews read: the web book's
+        return
     if pagename in GENERATED_PAGES:
         title, description = GENERATED_PAGES[pagename]
         context["title"] = title
@@ -149,6 +153,12 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
         context["meta"] = fields
 
 
+def site_files_for_the_site_only(app: Sphinx) -> None:
+    """robots.txt (``html_extra_path``) belongs at a web site's root: not into an EPUB."""
+    if not is_html_site(app.builder):
+        app.config.html_extra_path = []
+
+
 def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if isinstance(context.get("pagetitle"), str):
         context["pagetitle"] = escape(context["pagetitle"])
@@ -156,6 +166,7 @@ def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: di
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", book_address)
+    app.connect("builder-inited", site_files_for_the_site_only)
     app.connect("html-page-context", on_page_context, priority=400)  # before sphinxext-opengraph's (500)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme sets it
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

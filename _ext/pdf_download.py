@@ -1,16 +1,16 @@
-"""The HTML book offers the PDF, but only a current one: never a stale file, never a dead link.
+"""The HTML book offers the PDF and the EPUB, but only current ones: never a stale file, never a dead link.
 
-When ``pdf_download_file`` (default ``_build/latex/book.pdf``, what ``make latexpdf`` writes)
-exists and is newer than every source file of the book, the HTML build copies it to
-``_downloads/book.pdf`` and the cover gets a download link; otherwise there is no link and no
-copy (an old copy is removed).  Whether the PDF is offered is decided before Sphinx reads the
-sources; when the answer differs from the previous build's, the cover is read and written again,
-so an incremental ``make html`` also drops the link as soon as the PDF goes stale.
-``make book`` builds the PDF and then the HTML.
+For each download (:data:`DOWNLOADS`): when its file (``pdf_download_file``, default
+``_build/latex/book.pdf``, what ``make latexpdf`` writes; ``epub_download_file``, default
+``_build/epub/book.epub``, what ``make epub`` writes) exists and is newer than every source file
+of the book, the HTML build copies it to ``_downloads/`` and the cover gets a download link;
+otherwise there is no link and no copy (an old copy is removed).  What is offered is decided
+before Sphinx reads the sources; when the answer differs from the previous build's, the cover is
+read and written again, so an incremental ``make html`` also drops a link as soon as its file
+goes stale.  ``make book`` builds the PDF, the EPUB and the zip, then the HTML.
 
-The site's zip (``site_zip_file``, what ``make site-zip`` writes) is offered beside it by the same
-rule, as ``_downloads/kexue-reader-html.zip``; it is made from the HTML too, so the site's own
-assets and templates count among its sources.
+The site's zip (``site_zip_file``, what ``make site-zip`` writes) is offered by the same rule; it
+is made from the HTML too, so the site's own assets, theme and extensions count among its sources.
 """
 
 from __future__ import annotations
@@ -27,30 +27,45 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
+from outputs import is_html_site
+
 logger = logging.getLogger(__name__)
 
-TARGET = "_downloads/book.pdf"  # where the site serves it, relative to the HTML output folder
-ZIP_TARGET = "_downloads/kexue-reader-html.zip"
-HTML_ONLY_SOURCES = ("_static", "_templates", "_ext")  # what the zip is made from besides the PDF's sources
 # Folders of the repository that are not sources of the book (HTML-only assets included).
-NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "seeds", "__pycache__"}
+NOT_SOURCES = {"_build", ".venv", "node_modules", ".git", "tests", "tools", "_static", "_themes", "seeds", "__pycache__"}
 TOP_LEVEL_SUFFIXES = {".py", ".bib", ".toml"}
 SOURCE_SUFFIXES = {".md", ".rst", ".py", ".bib", ".toml", ".sty", ".tex", ".txt", ".csv", ".json", ".svg", ".png", ".jpg"}
 
 
 @dataclass(frozen=True)
+class Download:
+    """A file of the book the site offers: where the build finds it and how the cover names it."""
+
+    key: str  # names the link's class: <key>-download-link
+    config: str  # the config value naming the file, relative to the source folder
+    default: str
+    target: str  # where the site serves it, relative to the HTML output folder
+    label: str
+    kind: str  # what the note after the link says the file is
+    extra_sources: tuple[str, ...] = ()  # folders it is also made from (the zip: the site's assets)
+    after: str = ""  # what the note says after the size
+
+
+DOWNLOADS = (
+    Download("pdf", "pdf_download_file", "_build/latex/book.pdf", "_downloads/book.pdf", "下载本书PDF版", "A4"),
+    Download("epub", "epub_download_file", "_build/epub/book.epub", "_downloads/book.epub", "下载本书EPUB版", "EPUB 3，公式为MathML"),
+    Download("zip", "site_zip_file", "_build/zip/kexue-reader-html.zip", "_downloads/kexue-reader-html.zip", "下载网页版", "zip",
+             extra_sources=("_static", "_themes", "_ext"), after="：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。"),
+)
+
+
+@dataclass(frozen=True)
 class Offer:
-    """One file the cover offers: its path and size, or nothing (``path`` is None)."""
+    """What the cover offers of one download: its path and size, or nothing (``path`` is None)."""
 
     path: str | None = None
     size: int = 0
     mtime_ns: int = 0
-
-
-@dataclass(frozen=True)
-class Offers:
-    pdf: Offer = Offer()
-    zip: Offer = Offer()
 
 
 def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
@@ -76,71 +91,69 @@ def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
     return sorted(f for f in files if f.is_file())
 
 
-def html_sources(app: Sphinx) -> list[Path]:
-    return sorted(p for folder in HTML_ONLY_SOURCES for p in Path(app.srcdir, folder).rglob("*") if p.is_file())
-
-
-def current_file(path: str, sources: list[Path]) -> Offer:
-    """``path`` if it exists and is newer than every source, else no offer."""
-    if not path or not Path(path).is_file():
-        return Offer()
-    stat = Path(path).stat()
-    newest = max((f.stat().st_mtime_ns for f in sources), default=0)
-    if stat.st_mtime_ns <= newest:
-        logger.info("pdf_download: %s is older than the sources; the HTML does not offer it", path)
-        return Offer()
-    return Offer(str(path), stat.st_size, stat.st_mtime_ns)
-
-
-def current_offer(app: Sphinx, env: BuildEnvironment) -> Offers:
-    sources = book_sources(app, env)
-    files = {name: str(Path(app.srcdir, value)) if value else "" for name, value in
-             (("pdf", app.config.pdf_download_file), ("zip", app.config.site_zip_file))}
-    return Offers(pdf=current_file(files["pdf"], sources), zip=current_file(files["zip"], sources + html_sources(app)))
+def current_offers(app: Sphinx, env: BuildEnvironment) -> tuple[Offer, ...]:
+    """One offer per download (in :data:`DOWNLOADS`' order); the sources are listed once."""
+    sources: list[Path] | None = None
+    offers = []
+    for download in DOWNLOADS:
+        value = getattr(app.config, download.config)
+        path = Path(app.srcdir, value)
+        if not value or not path.is_file():
+            offers.append(Offer())
+            continue
+        if sources is None:
+            sources = book_sources(app, env)
+        extra = [p for folder in download.extra_sources for p in Path(app.srcdir, folder).rglob("*") if p.is_file()]
+        newest = max((f.stat().st_mtime_ns for f in [*sources, *extra]), default=0)
+        stat = path.stat()
+        if stat.st_mtime_ns <= newest:
+            logger.info("pdf_download: %s is older than the sources; the HTML does not offer it", path)
+            offers.append(Offer())
+        else:
+            offers.append(Offer(str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(offers)
 
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Decide before reading; re-read the cover when the offer changed since the last build."""
-    if app.builder.format != "html":
+    if not is_html_site(app.builder):
         return []
-    offer = current_offer(app, env)
-    app._pdf_offer = offer  # type: ignore[attr-defined]
-    previous = getattr(env, "pdf_download_offer", None)
-    env.pdf_download_offer = offer  # type: ignore[attr-defined]
+    offers = current_offers(app, env)
+    app._download_offers = offers  # type: ignore[attr-defined]
+    previous = getattr(env, "download_offers", None)
+    env.download_offers = offers  # type: ignore[attr-defined]
     root = app.config.root_doc
-    return [root] if previous != offer and root in env.found_docs and root not in changed | added else []
+    return [root] if previous != offers and root in env.found_docs and root not in changed | added else []
 
 
-def _download(target: str, here: str, label: str, note: str, kind: str) -> nodes.paragraph:
-    link = nodes.reference("", label, refuri=posixpath.relpath(target, here or "."), classes=[f"{kind}-download-link"])
-    return nodes.paragraph("", "", link, nodes.Text(note), classes=[f"{kind}-download"])
+def _offers(app: Sphinx) -> tuple[Offer, ...]:
+    return getattr(app, "_download_offers", ()) or tuple(Offer() for _ in DOWNLOADS)
 
 
-def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    offers: Offers = getattr(app, "_pdf_offer", Offers())
-    if app.builder.format != "html" or docname != app.config.root_doc:
+def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if not is_html_site(app.builder) or docname != app.config.root_doc:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
     here = posixpath.dirname(app.builder.get_target_uri(docname))
-    paragraphs = []
-    if offers.pdf.path is not None:
-        paragraphs.append(_download(TARGET, here, "下载本书PDF版", f"（A4，{offers.pdf.size / 1e6:.1f} MB，与本网站同一版本）", "pdf"))
-    if offers.zip.path is not None:
-        note = f"（zip，{offers.zip.size / 1e6:.1f} MB，与本网站同一版本）：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。"
-        paragraphs.append(_download(ZIP_TARGET, here, "下载网页版", note, "zip"))
     # After the cover's text, before its tables of contents.
-    first_toc = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
-    section[first_toc:first_toc] = paragraphs
+    at = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
+    for download, offer in zip(DOWNLOADS, _offers(app), strict=True):
+        if offer.path is None:
+            continue
+        href = posixpath.relpath(download.target, here or ".")
+        link = nodes.reference("", download.label, refuri=href, classes=[f"{download.key}-download-link"])
+        note = nodes.Text(f"（{download.kind}，{offer.size / 1e6:.1f} MB，与本网站同一版本）{download.after}")
+        section.insert(at, nodes.paragraph("", "", link, note, classes=[f"{download.key}-download", "book-download"]))
+        at += 1
 
 
-def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not is_html_site(app.builder):
         return
-    offers: Offers = getattr(app, "_pdf_offer", Offers())
-    for offer, where in ((offers.pdf, TARGET), (offers.zip, ZIP_TARGET)):
-        target = Path(app.outdir, where)
+    for download, offer in zip(DOWNLOADS, _offers(app), strict=True):
+        target = Path(app.outdir, download.target)
         if offer.path is None:
             target.unlink(missing_ok=True)
             continue
@@ -149,11 +162,11 @@ def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    # Where `make latexpdf` leaves the PDF, relative to the source folder. Changing it rebuilds
-    # nothing by itself: the offer is checked on every build.
-    app.add_config_value("pdf_download_file", "_build/latex/book.pdf", "", str)
-    app.add_config_value("site_zip_file", "_build/zip/kexue-reader-html.zip", "", str)  # `make site-zip`
+    # Where `make latexpdf` and `make epub` leave the files, relative to the source folder.
+    # Changing them rebuilds nothing by itself: the offers are checked on every build.
+    for download in DOWNLOADS:
+        app.add_config_value(download.config, download.default, "", str)
     app.connect("env-get-outdated", decide)
-    app.connect("doctree-resolved", add_link)
-    app.connect("build-finished", copy_pdf)
+    app.connect("doctree-resolved", add_links)
+    app.connect("build-finished", copy_downloads)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,7 +9,7 @@
 - ``glossary``: each glossary entry's names and the pages that link it (where the book introduces
   the term), so a query naming a term ranks those pages high.
 
-The template (_templates/search.html) prints it as a JSON script element: no extra request.
+The template (_themes/kexue/search.html) prints it as a JSON script element: no extra request.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extension
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 CHROMIUM = Path("/usr/bin/chromium")
-# No downloads left in the repository's _build by `make latexpdf` / `make site-zip` are offered.
-NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf", "-D", "site_zip_file="]
+# No downloads left in the repository's _build by `make latexpdf` / `make epub` / `make site-zip` are offered.
+NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf", "-D", "epub_download_file=_build/no-such.epub", "-D", "site_zip_file="]
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",

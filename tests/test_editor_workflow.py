@@ -75,7 +75,7 @@ def test_readme_gives_the_editors_loop():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     loop = readme.split("## The editor's loop", 1)[1].split("\n## ", 1)[0]
     assert f"http://127.0.0.1:{DEFAULT_PORT}/" in loop and 'O="--port' in loop
-    for followed in ("references.bib", "chapters/book.toml", "chapters/<part>/figures/", "_static/", "_templates/", *RESTART_ON):
+    for followed in ("references.bib", "chapters/book.toml", "chapters/<part>/figures/", "_static/", "_themes/kexue/", *RESTART_ON):
         assert f"`{followed}" in loop, followed
     assert "make move CHAPTER=" in loop and "TO=" in loop and "PART=" in loop
     assert "{cite:p}`kingma2014vae`" in loop and "is not in references.bib" in loop

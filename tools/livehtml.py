@@ -5,7 +5,7 @@ Sphinx's whole start-up (~2 s on this book).  This server uses sphinx-autobuild'
 rebuilds in one long-lived Sphinx application: an edit to a chapter reads and writes only what
 changed.  It follows every file of the book:
 
-- chapters, part pages, the glossary, figure scripts, references.bib, _static and templates:
+- chapters, part pages, the glossary, figure scripts, references.bib, _static and the theme:
   rebuilt in place (each page notes what it depends on);
 - chapters/book.toml: rebuilt in place, or restarted when the change alters a value of conf.py
   (the title counts the chapters); a book.toml that does not load is shown, not built;
