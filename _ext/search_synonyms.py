@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # The other name ends at the first full stop; an abbreviation may follow it in full-width brackets.
 # A name is not a clause: no Chinese comma, enumeration comma, colon or semicolon in it.
-OTHER_NAME = re.compile(r"^(?P<name>[^。（），、：；]{1,60}?)(?:（(?P<abbr>[^（）。，、：；]{1,20})）)?。")
+OTHER_NAME = re.compile(r"^(?P<name>[^。（），、：；]{1,60}?)(?:（(?P<abbr>[^（）。，、：；]{1,40})）)?。")
 
 
 @dataclass(frozen=True)
