@@ -22,7 +22,7 @@ author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
+exclude_patterns = ["_build", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
 
 extensions = [
