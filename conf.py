@@ -44,7 +44,9 @@ extensions = [
     "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
-    "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
+    "pdf_download",  # HTML: the cover and the navigation link the PDF when a current one exists
+    "part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
+    "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -103,6 +105,7 @@ html_theme_options = {
 # mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's
 # system setting until they pick one with the toggle (kept in localStorage across pages).
 html_context = {"default_mode": "auto"}
+locale_dirs = ["locale"]  # locale/zh_CN/LC_MESSAGES/sphinx.po: the themes' strings in Chinese; compiled by Sphinx
 templates_path = ["_templates"]  # layout.html: search scripts only on the search page, skip link target
 html_favicon = "_static/favicon.svg"
 html_additional_pages = {"404": "404.html"}  # _templates/404.html, outside every toctree

@@ -10,8 +10,8 @@ sphinx.ext.graphviz embeds an SVG diagram as ``<object>`` with its alt text as f
 which assistive technology does not read for an object that renders (axe-core: object-alt):
 the object becomes ``role="img"`` named by that alt text.
 
-The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are given in
-Chinese: a screen reader announces them in the page's language.
+(The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are in the
+book's own catalogue, locale/zh_CN/LC_MESSAGES/sphinx.po.)
 """
 
 from __future__ import annotations
@@ -23,14 +23,6 @@ from sphinx.util.typing import ExtensionMetadata
 
 REPLACEMENTS = {
     ' role="doc-biblioentry"': ' role="listitem"',
-    # Sphinx 8.2's zh_CN catalogue lacks these permalink titles (tooltips and accessible names).
-    'title="Link to this heading"': 'title="链接到本节"',
-    'title="Link to this image"': 'title="链接到此图"',
-    'title="Link to this table"': 'title="链接到此表"',
-    'title="Link to this code"': 'title="链接到此代码"',
-    'title="Link to this term"': 'title="链接到此术语"',
-    'title="Link to this definition"': 'title="链接到此定义"',
-    'title="Permalink to this equation"': 'title="链接到此公式"',
 }
 GRAPHVIZ_OBJECT = re.compile(r'<object (data="[^"]*" type="image/svg\+xml" class="graphviz">)\s*<p class="warning">([^<]*)</p>')
 

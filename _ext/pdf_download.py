@@ -2,10 +2,11 @@
 
 When ``pdf_download_file`` (default ``_build/latex/book.pdf``, what ``make latexpdf`` writes)
 exists and is newer than every source file of the book, the HTML build copies it to
-``_downloads/book.pdf`` and the cover gets a download link; otherwise there is no link and no
-copy (an old copy is removed).  Whether the PDF is offered is decided before Sphinx reads the
-sources; when the answer differs from the previous build's, the cover is read and written again,
-so an incremental ``make html`` also drops the link as soon as the PDF goes stale.
+``_downloads/book.pdf``, the cover gets a download link and every page's navigation another
+(the template variable ``book_pdf``, see _templates/sbt-sidebar-nav.html); otherwise there is no
+link and no copy (an old copy is removed).  Whether the PDF is offered is decided before Sphinx
+reads the sources; when the answer differs from the previous build's, every page is read and
+written again, so an incremental ``make html`` also drops the links as soon as the PDF goes stale.
 ``make book`` builds the PDF and then the HTML.
 """
 
@@ -77,15 +78,14 @@ def current_offer(app: Sphinx, env: BuildEnvironment) -> Offer:
 
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    """Decide before reading; re-read the cover when the offer changed since the last build."""
+    """Decide before reading; re-read every page when the offer changed since the last build."""
     if app.builder.format != "html":
         return []
     offer = current_offer(app, env)
     app._pdf_offer = offer  # type: ignore[attr-defined]
     previous = getattr(env, "pdf_download_offer", None)
     env.pdf_download_offer = offer  # type: ignore[attr-defined]
-    root = app.config.root_doc
-    return [root] if previous != offer and root in env.found_docs and root not in changed | added else []
+    return sorted(env.found_docs - changed - added) if previous != offer else []
 
 
 def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -101,6 +101,15 @@ def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     # After the cover's text, before its tables of contents.
     first_toc = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.compound)), len(section.children))
     section.insert(first_toc, paragraph)
+
+
+def offer_on_every_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The PDF's address from this page and its size in MB, for the navigation's link."""
+    offer: Offer = getattr(app, "_pdf_offer", Offer())
+    if offer.path is None:
+        return
+    here = posixpath.dirname(app.builder.get_target_uri(pagename))
+    context["book_pdf"] = {"url": posixpath.relpath(TARGET, here or "."), "size": f"{offer.size / 1e6:.1f}"}
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
@@ -121,5 +130,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("pdf_download_file", "_build/latex/book.pdf", "", str)
     app.connect("env-get-outdated", decide)
     app.connect("doctree-resolved", add_link)
+    app.connect("html-page-context", offer_on_every_page)
     app.connect("build-finished", copy_pdf)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
