@@ -46,6 +46,7 @@ extensions = [
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
     "pdf_download",  # HTML: the cover and the navigation link the PDF when a current one exists
     "part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
+    "figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
     "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
 ]
 
@@ -71,7 +72,10 @@ plot_rcparams = {
     "font.family": ["Noto Sans CJK SC", "DejaVu Sans"],
     "axes.unicode_minus": False,
     "svg.hashsalt": "kexue-reader",  # stable ids inside the SVG
-    "figure.figsize": (6.4, 3.6),
+    # Figures are drawn for a phone's column (3.5 in ≈ 336 CSS px, one panel a row), so 9 pt text
+    # (8.5 pt at the least) reads at ~12 px there; book.css caps their width on wide screens.
+    "figure.figsize": (3.5, 3.0),
+    "font.size": 9,
     "savefig.bbox": "tight",
 }
 graphviz_output_format = "svg"

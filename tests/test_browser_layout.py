@@ -433,3 +433,40 @@ def test_the_sidebar_title_breaks_only_after_its_colon(open_page, mode):
     }""")
     text, line_starts = starts
     assert set(line_starts) <= {0, text.index("：") + 1}, (text, line_starts)
+
+
+# -- 2. figures -----------------------------------------------------------------------------------
+
+TEXT_SCALE = re.compile(r"scale\(([0-9.]+) -\1\)")  # matplotlib draws a glyph run at size = 100 × scale (pt)
+VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) [0-9.]+"')
+
+
+def _smallest_text_pt(svg: str) -> tuple[float, float]:
+    """Smallest text size in the SVG's own units (pt), and the width of its viewBox."""
+    sizes = [100 * float(s) for s in TEXT_SCALE.findall(svg)]
+    return min(sizes), float(VIEWBOX.search(svg).group(1))
+
+
+@both
+def test_figures_are_legible_at_their_rendered_scale_and_link_their_full_size_svg(open_page, html_dir, viewport, mode):
+    measured = {}
+    for chapter in CHAPTERS:
+        page = open_page(f"{chapter}.html", viewport, mode)
+        figures = page.evaluate("""() => [...document.querySelectorAll('article figure img.book-figure')].map((img) => ({
+            src: img.getAttribute('src'), width: img.getBoundingClientRect().width,
+            link: img.closest('a') && img.closest('a').getAttribute('href'),
+            background: getComputedStyle(img).backgroundColor,
+            fits: img.getBoundingClientRect().right <= document.documentElement.clientWidth}))""")
+        page.context.close()
+        for figure in figures:
+            svg = (html_dir / chapter).parent / figure["src"]
+            smallest_pt, viewbox = _smallest_text_pt(svg.read_text(encoding="utf-8"))
+            px = smallest_pt * figure["width"] / viewbox  # 1 unit of the viewBox is drawn this wide
+            measured[svg.name] = round(px, 1)
+            assert px >= 10.8, f"{svg.name}: smallest text {px:.1f} px on the {viewport}"
+            assert figure["fits"], svg.name
+            assert figure["link"] and ((html_dir / chapter).parent / figure["link"]).resolve() == svg.resolve(), figure
+            if mode == "dark":
+                assert figure["background"] == "rgb(255, 255, 255)", figure  # dark text keeps its white card
+    assert len(measured) >= 7, measured
+    print(viewport, mode, "smallest figure text (px):", measured)
