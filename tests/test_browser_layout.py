@@ -470,3 +470,21 @@ def test_figures_are_legible_at_their_rendered_scale_and_link_their_full_size_sv
                 assert figure["background"] == "rgb(255, 255, 255)", figure  # dark text keeps its white card
     assert len(measured) >= 7, measured
     print(viewport, mode, "smallest figure text (px):", measured)
+
+
+GRAPHVIZ_FONT = re.compile(r'font-size="([0-9.]+)"')
+GRAPHVIZ_VIEWBOX = re.compile(r'viewBox="[0-9.]+ [0-9.]+ ([0-9.]+) [0-9.]+"')
+
+
+@both
+def test_the_diagram_is_legible_at_its_rendered_scale(open_page, html_dir, viewport, mode):
+    """The SSH diagram (graphviz) is drawn for the column too: one column of boxes, short labels."""
+    chapter = "chapters/tooling/ssh-tunnel"
+    page = open_page(f"{chapter}.html", viewport, mode)
+    diagram = page.evaluate("""() => { const o = document.querySelector('article figure object.graphviz');
+        return {data: o.getAttribute('data'), width: o.getBoundingClientRect().width,
+                fits: o.getBoundingClientRect().right <= document.documentElement.clientWidth}; }""")
+    svg = ((html_dir / chapter).parent / diagram["data"]).read_text(encoding="utf-8")
+    smallest = min(float(size) for size in GRAPHVIZ_FONT.findall(svg))
+    px = smallest * diagram["width"] / float(GRAPHVIZ_VIEWBOX.search(svg).group(1))
+    assert px >= 10.8 and diagram["fits"], (px, diagram)
