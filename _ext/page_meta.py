@@ -124,7 +124,8 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
         if app.config.html_baseurl:  # the 404 page's <base> (_templates/404.html)
             context["book_site_root"] = app.config.html_baseurl.rstrip("/") + "/"
     else:
-        title = re.sub(r"<[^>]+>", "", context.get("title") or "")
+        # as the <title> prints it (Jinja's striptags: tags out, whitespace runs to one space)
+        title = " ".join(re.sub(r"<[^>]+>", "", context.get("title") or "").split())
         if doctree is not None:
             description = truncate(first_paragraph(doctree) or toc_summary(doctree, title))
         else:
