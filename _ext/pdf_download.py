@@ -2,10 +2,11 @@
 
 When ``pdf_download_file`` (default ``_build/latex/book.pdf``, what ``make latexpdf`` writes)
 exists and is newer than every source file of the book, the HTML build copies it to
-``_downloads/book.pdf`` and the cover gets a download link; otherwise there is no link and no
-copy (an old copy is removed).  Whether the PDF is offered is decided before Sphinx reads the
-sources; when the answer differs from the previous build's, the cover is read and written again,
-so an incremental ``make html`` also drops the link as soon as the PDF goes stale.
+``_downloads/book.pdf``, the cover gets a download link and every page's navigation another
+(the template variable ``book_pdf``, see _templates/sbt-sidebar-nav.html); otherwise there is no
+link and no copy (an old copy is removed).  Whether the PDF is offered is decided before Sphinx
+reads the sources; when the answer differs from the previous build's, every page is read and
+written again, so an incremental ``make html`` also drops the links as soon as the PDF goes stale.
 ``make book`` builds the PDF and then the HTML.
 
 The site's zip (``site_zip_file``, what ``make site-zip`` writes) is offered beside it by the same
@@ -100,15 +101,14 @@ def current_offer(app: Sphinx, env: BuildEnvironment) -> Offers:
 
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    """Decide before reading; re-read the cover when the offer changed since the last build."""
+    """Decide before reading; re-read every page when the offer changed since the last build."""
     if app.builder.format != "html":
         return []
     offer = current_offer(app, env)
     app._pdf_offer = offer  # type: ignore[attr-defined]
     previous = getattr(env, "pdf_download_offer", None)
     env.pdf_download_offer = offer  # type: ignore[attr-defined]
-    root = app.config.root_doc
-    return [root] if previous != offer and root in env.found_docs and root not in changed | added else []
+    return sorted(env.found_docs - changed - added) if previous != offer else []
 
 
 def _download(target: str, here: str, label: str, note: str, kind: str) -> nodes.paragraph:
@@ -135,6 +135,15 @@ def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     section[first_toc:first_toc] = paragraphs
 
 
+def offer_on_every_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The PDF's address from this page and its size in MB, for the navigation's link."""
+    offer: Offer = getattr(app, "_pdf_offer", Offer())
+    if offer.path is None:
+        return
+    here = posixpath.dirname(app.builder.get_target_uri(pagename))
+    context["book_pdf"] = {"url": posixpath.relpath(TARGET, here or "."), "size": f"{offer.size / 1e6:.1f}"}
+
+
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -155,5 +164,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("site_zip_file", "_build/zip/kexue-reader-html.zip", "", str)  # `make site-zip`
     app.connect("env-get-outdated", decide)
     app.connect("doctree-resolved", add_link)
+    app.connect("html-page-context", offer_on_every_page)
     app.connect("build-finished", copy_pdf)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
