@@ -137,7 +137,7 @@ def add_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def offer_on_every_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The PDF's address from this page and its size in MB, for the navigation's link."""
-    offer: Offer = getattr(app, "_pdf_offer", Offer())
+    offer = getattr(app, "_pdf_offer", Offers()).pdf
     if offer.path is None:
         return
     here = posixpath.dirname(app.builder.get_target_uri(pagename))
