@@ -25,9 +25,10 @@ p_mc = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 v_mc = [inverted_dropout(np.ones(20_000), p, rng).var() for p in p_mc]
 right.plot(p_mc, v_mc, "o", color="C1", markersize=4, label="抽样估计（20000个单元）")
 # Reference points only: MLM and MAE do not rescale, so p/(1-p) is not their noise variance.
-for p, name in ((BERT_SELECT, "p=0.15（BERT的选取比例）"), (MAE_MASK_RATIO, "p=0.75（MAE的遮挡比例）")):
+# Each label beside its dotted line, at a height clear of the legend, the curve and the dots.
+for p, name, height, side in ((BERT_SELECT, "p=0.15（BERT的选取比例）", 2.0, "left"), (MAE_MASK_RATIO, "p=0.75（MAE的遮挡比例）", 3.0, "right")):
     right.axvline(p, color="0.6", linestyle=":", linewidth=1)
-    right.annotate(name, (p, scaled_mask_moments(p)[1]), xytext=(-128 if p > 0.5 else 4, 10), textcoords="offset points", fontsize=8.5)
+    right.annotate(name, (p, height), xytext=(4 if side == "left" else -4, 0), textcoords="offset points", ha=side, va="center", fontsize=8.5)
 right.set_xlabel("丢弃概率p")
 right.set_ylabel("输出方差/h²")
 right.set_title("反向缩放后均值不变，方差随p增大", fontsize=9.5)
