@@ -40,20 +40,24 @@ def keep_together(math: nodes.math) -> bool:
     index = parent.index(math)
     before = parent[index - 1] if index > 0 and isinstance(parent[index - 1], nodes.Text) else None
     after = parent[index + 1] if index + 1 < len(parent) and isinstance(parent[index + 1], nodes.Text) else None
-    head = _trailing(str(before), OPENING) if before is not None else 0
-    tail = _leading(str(after), CLOSING) if after is not None else 0
+    # As the page prints them: rST's escaped spaces ("\ " before a role, "\x00 " in the doctree)
+    # write nothing, yet they would hide the "。" of "\ :math:`p`\ 。" (a figure caption).
+    before_text = nodes.unescape(str(before)) if before is not None else ""
+    after_text = nodes.unescape(str(after)) if after is not None else ""
+    head = _trailing(before_text, OPENING)
+    tail = _leading(after_text, CLOSING)
     if not head and not tail:
         return False
     group = nodes.inline("", "", classes=[CLASS])
     if tail:
-        text = str(after)
+        text = after_text
         group_tail = nodes.Text(text[:tail])
         if text[tail:]:
             parent.replace(after, nodes.Text(text[tail:]))
         else:
             parent.remove(after)
     if head:
-        text = str(before)
+        text = before_text
         group += nodes.Text(text[-head:])
         if text[:-head]:
             parent.replace(before, nodes.Text(text[:-head]))

@@ -326,6 +326,19 @@ CLOSING_PUNCTUATION = "，。、：；！？）》」』】〕〉”’…"
 OPENING_PUNCTUATION = "（《「『【〔〈“‘"
 
 
+def test_every_inline_formula_is_kept_with_the_punctuation_after_it(html_dir):
+    """In the HTML itself, whatever the width: figure captions too, where rST's escaped space
+    (\\ :math:`p`\\ 。) stands between the formula and its punctuation in the source."""
+    loose = {}
+    for page in _pages(html_dir):
+        for math in _soup(page).select("article span.math"):
+            after = math.next_sibling
+            text = after if isinstance(after, str) else ""
+            if text[:1] and text[0] in "，。、：；！？）" and "math-punct" not in (math.parent.get("class") or []):
+                loose.setdefault(page.relative_to(html_dir).as_posix(), []).append(math.get_text()[:20] + text[:6])
+    assert not loose
+
+
 @both
 def test_chinese_line_breaking_rules_hold_beside_inline_math(open_page, viewport, mode):
     problems = {}
