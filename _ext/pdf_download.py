@@ -140,8 +140,9 @@ def offer_on_every_page(app: Sphinx, pagename: str, templatename: str, context: 
     offer = getattr(app, "_pdf_offer", Offers()).pdf
     if offer.path is None:
         return
-    here = posixpath.dirname(app.builder.get_target_uri(pagename))
-    context["book_pdf"] = {"url": posixpath.relpath(TARGET, here or "."), "size": f"{offer.size / 1e6:.1f}"}
+    # The page's own pathto: relative, but absolute from the book's address on the 404 page
+    # (sphinx-notfound-page's, set before this hook), which is served at any depth.
+    context["book_pdf"] = {"url": context["pathto"](TARGET, resource=True), "size": f"{offer.size / 1e6:.1f}"}
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:

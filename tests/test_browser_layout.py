@@ -189,8 +189,11 @@ def _soup(path: Path):
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def _target(page: Path, href: str) -> Path:
+def _target(page: Path, href: str, root: Path | None = None) -> Path:
+    """The file a link opens; an absolute path (the 404 page's, sphinx-notfound-page) from the site's root."""
     path = href.split("#")[0]
+    if path.startswith("/") and root is not None:
+        return (root / path.lstrip("/")).resolve()
     return (page.parent / path).resolve() if path else page.resolve()  # "#": the page itself
 
 
@@ -198,7 +201,7 @@ def test_every_page_links_the_general_index_and_the_glossary(html_dir):
     missing = {}
     for page in _pages(html_dir):
         nav = _soup(page).select_one("nav.bd-docs-nav")
-        targets = {_target(page, a["href"]) for a in nav.select("a[href]")} if nav else set()
+        targets = {_target(page, a["href"], html_dir) for a in nav.select("a[href]")} if nav else set()
         lacking = [name for name in ("genindex.html", "glossary.html") if (html_dir / name).resolve() not in targets]
         if lacking:
             missing[page.relative_to(html_dir).as_posix()] = lacking
@@ -273,10 +276,12 @@ def test_a_current_pdf_is_offered_from_every_page(tmp_path):
     offered = {}
     for page in pages:
         links = _soup(page).select("nav.bd-docs-nav a.book-pdf-link")
-        offered[page.relative_to(out).as_posix()] = [_target(page, a["href"]) for a in links]
+        offered[page.relative_to(out).as_posix()] = [_target(page, a["href"], out) for a in links]
     assert all(len(targets) == 1 for targets in offered.values()), {k: v for k, v in offered.items() if len(v) != 1}
     assert {t for targets in offered.values() for t in targets} == {(out / "_downloads" / "book.pdf").resolve()}
     assert (out / "_downloads" / "book.pdf").read_bytes() == pdf.read_bytes()
+    # The 404 page is served at any depth: its link is absolute from the book's address.
+    assert _soup(out / "404.html").select_one("nav.bd-docs-nav a.book-pdf-link")["href"] == "/_downloads/book.pdf"
     text = _soup(out / "chapters" / "losses" / "focal-loss.html").select_one("a.book-pdf-link").get_text()
     assert text.startswith("下载PDF版（A4，") and text.endswith("MB）"), text
 
@@ -494,8 +499,9 @@ def test_the_diagram_is_legible_at_its_rendered_scale(open_page, html_dir, viewp
     """The SSH diagram (graphviz) is drawn for the column too: one column of boxes, short labels."""
     chapter = "chapters/tooling/ssh-tunnel"
     page = open_page(f"{chapter}.html", viewport, mode)
-    diagram = page.evaluate("""() => { const o = document.querySelector('article figure object.graphviz');
-        return {data: o.getAttribute('data'), width: o.getBoundingClientRect().width,
+    # html_a11y writes the diagram as <img> (an <object> would bypass the offline service worker).
+    diagram = page.evaluate("""() => { const o = document.querySelector('article figure img.graphviz');
+        return {data: o.getAttribute('src'), width: o.getBoundingClientRect().width,
                 fits: o.getBoundingClientRect().right <= document.documentElement.clientWidth}; }""")
     svg = ((html_dir / chapter).parent / diagram["data"]).read_text(encoding="utf-8")
     smallest = min(float(size) for size in GRAPHVIZ_FONT.findall(svg))
