@@ -35,7 +35,7 @@ language = "zh_CN"
 _edition = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or datetime.now().timestamp()  # no git: today
 version = datetime.fromtimestamp(_edition, UTC).strftime("%Y.%m.%d")
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", ".pytest_cache", "node_modules", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
+exclude_patterns = ["_build", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
 
 extensions = [
@@ -68,9 +68,12 @@ extensions = [
     "latex_figures",  # PDF: figures written by cairo, their labels real text (no Type 3 fonts)
     "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
     "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
-    "pdf_download",  # HTML: the cover links the PDF when a current one exists, never a stale one
+    "pdf_download",  # HTML: the cover and the navigation link the PDF when a current one exists, never a stale one
     "offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
     "epub_book",  # EPUB: the cover image, drawn from the title and credits
+    "part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
+    "figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
+    "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -96,7 +99,10 @@ plot_rcparams = {
     "font.family": ["Noto Sans CJK SC", "DejaVu Sans"],
     "axes.unicode_minus": False,
     "svg.hashsalt": "kexue-reader",  # stable ids inside the SVG
-    "figure.figsize": (6.4, 3.6),
+    # Figures are drawn for a phone's column (3.5 in ≈ 336 CSS px, one panel a row), so 9 pt text
+    # (8.5 pt at the least) reads at ~12 px there; book.css caps their width on wide screens.
+    "figure.figsize": (3.5, 3.0),
+    "font.size": 9,
     "savefig.bbox": "tight",
 }
 graphviz_output_format = "svg"
@@ -136,6 +142,7 @@ html_theme_options = {
 # mode "" and the theme logs "Got invalid theme mode" in the console.  "auto" follows the reader's
 # system setting until they pick one with the toggle (kept in localStorage across pages).
 html_context = {"default_mode": "auto"}
+locale_dirs = ["locale"]  # locale/zh_CN/LC_MESSAGES/sphinx.po: the themes' strings in Chinese; compiled by Sphinx
 html_favicon = "_static/favicon.svg"
 html_extra_path = ["_extra"]  # robots.txt, at the site's root
 # Open Graph (sphinxext-opengraph): page_meta gives each page its Chinese description, the cover

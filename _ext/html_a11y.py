@@ -13,8 +13,8 @@ was missing).  The book's diagrams hold no links, so :func:`visit_graphviz` wrap
 HTML visitor and writes the diagram as an ``<img>`` named by that alt text, whatever the
 diagram's classes or options.
 
-The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are given in
-Chinese: a screen reader announces them in the page's language.
+(The permalink marks' titles, which Sphinx 8.2's zh_CN catalogue leaves in English, are in the
+book's own catalogue, locale/zh_CN/LC_MESSAGES/sphinx.po.)
 """
 
 from __future__ import annotations
@@ -29,14 +29,6 @@ from sphinx.writers.html5 import HTML5Translator
 
 REPLACEMENTS = {
     ' role="doc-biblioentry"': ' role="listitem"',
-    # Sphinx 8.2's zh_CN catalogue lacks these permalink titles (tooltips and accessible names).
-    'title="Link to this heading"': 'title="链接到本节"',
-    'title="Link to this image"': 'title="链接到此图"',
-    'title="Link to this table"': 'title="链接到此表"',
-    'title="Link to this code"': 'title="链接到此代码"',
-    'title="Link to this term"': 'title="链接到此术语"',
-    'title="Link to this definition"': 'title="链接到此定义"',
-    'title="Permalink to this equation"': 'title="链接到此公式"',
 }
 SVG_OBJECT = re.compile(r'<object data="([^"]*)" type="image/svg\+xml" class="([^"]*)">\s*<p class="warning">.*?</p>\s*</object>', re.S)
 

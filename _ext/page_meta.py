@@ -11,7 +11,8 @@ does:
   only a table of contents is described by its title and its chapters.  It is written as
   ``<meta name="description">`` and given to sphinxext-opengraph as the page's ``og:description``
   (the library's own is the page's text from the top, joined with spaces, cut with "...");
-- the cover's ``og:type`` (a book; every other page is an article);
+- the cover's ``og:type`` (a book; every other page is an article), and ``og:title`` spaced as
+  the page's ``<title>`` prints it (the library keeps a title's whitespace runs);
 - pages without a document (search, index, 404) get a Chinese title and description;
 - the book's address (``html_baseurl``, also given with ``-D`` at deployment) starts the
   Open Graph ``og:url`` and the 404 page's links, so that page works at any depth under any
@@ -148,6 +149,9 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
         # sphinxext-opengraph's per-page fields, which it writes as given; a copy, since
         # context["meta"] is the environment's own metadata of the document.
         fields = {**(context.get("meta") or {}), "og:description": escape(description)}
+        # og:title as the <title> prints it (Jinja's striptags: whitespace runs to one space, so a
+        # part's 第一部分　 separator is one space there); the library keeps the runs as they are.
+        fields["og:title"] = escape(" ".join(title.split()))
         if pagename == app.config.root_doc:
             fields["og:type"] = "book"
         context["meta"] = fields

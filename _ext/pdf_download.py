@@ -3,9 +3,10 @@
 For each download (:data:`DOWNLOADS`): when its file (``pdf_download_file``, default
 ``_build/latex/book.pdf``, what ``make latexpdf`` writes; ``epub_download_file``, default
 ``_build/epub/book.epub``, what ``make epub`` writes) exists and is newer than every source file
-of the book, the HTML build copies it to ``_downloads/`` and the cover gets a download link;
+of the book, the HTML build copies it to ``_downloads/`` and the cover gets a download link (the PDF also
+in every page's navigation: the template variable ``book_pdf``, see _themes/kexue/sbt-sidebar-nav.html);
 otherwise there is no link and no copy (an old copy is removed).  What is offered is decided
-before Sphinx reads the sources; when the answer differs from the previous build's, the cover is
+before Sphinx reads the sources; when the answer differs from the previous build's, every page is
 read and written again, so an incremental ``make html`` also drops a link as soon as its file
 goes stale.  ``make book`` builds the PDF, the EPUB and the zip, then the HTML.
 
@@ -115,15 +116,14 @@ def current_offers(app: Sphinx, env: BuildEnvironment) -> tuple[Offer, ...]:
 
 
 def decide(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    """Decide before reading; re-read the cover when the offer changed since the last build."""
+    """Decide before reading; re-read every page when the offers changed since the last build."""
     if not is_html_site(app.builder):
         return []
     offers = current_offers(app, env)
     app._download_offers = offers  # type: ignore[attr-defined]
     previous = getattr(env, "download_offers", None)
     env.download_offers = offers  # type: ignore[attr-defined]
-    root = app.config.root_doc
-    return [root] if previous != offers and root in env.found_docs and root not in changed | added else []
+    return sorted(env.found_docs - changed - added) if previous != offers else []
 
 
 def _offers(app: Sphinx) -> tuple[Offer, ...]:
@@ -149,6 +149,17 @@ def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         at += 1
 
 
+def offer_on_every_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The PDF's address from this page and its size in MB, for the navigation's link."""
+    pdf = next(offer for download, offer in zip(DOWNLOADS, _offers(app), strict=True) if download.key == "pdf")
+    if pdf.path is None or not is_html_site(app.builder):
+        return
+    # The page's own pathto: relative, but absolute from the book's address on the 404 page
+    # (sphinx-notfound-page's, set before this hook), which is served at any depth.
+    target = next(download.target for download in DOWNLOADS if download.key == "pdf")
+    context["book_pdf"] = {"url": context["pathto"](target, resource=True), "size": f"{pdf.size / 1e6:.1f}"}
+
+
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_html_site(app.builder):
         return
@@ -168,5 +179,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_config_value(download.config, download.default, "", str)
     app.connect("env-get-outdated", decide)
     app.connect("doctree-resolved", add_links)
+    app.connect("html-page-context", offer_on_every_page)
     app.connect("build-finished", copy_downloads)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

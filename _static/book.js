@@ -50,3 +50,18 @@ window.addEventListener("resize", () => {
   clearTimeout(markScrollableBoxes.timer);
   markScrollableBoxes.timer = setTimeout(markScrollableBoxes, 150);
 });
+
+/* A tap on a button with a tooltip (☰, search, colour mode) must not leave the tooltip over the
+ * header: Bootstrap shows it on focus, and a tapped button keeps the focus (and gets it back when
+ * the drawer closes).  Touch and pen turn a button's tooltip off; a mouse turns it back on. */
+document.addEventListener("pointerdown", (event) => {
+  const owner = event.target.closest && event.target.closest('[data-bs-toggle="tooltip"]');
+  const tooltip = owner && window.bootstrap && window.bootstrap.Tooltip.getInstance(owner);
+  if (!tooltip) return;
+  if (event.pointerType === "mouse") {
+    tooltip.enable();
+  } else {
+    tooltip.hide();
+    tooltip.disable();
+  }
+}, true);

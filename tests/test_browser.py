@@ -55,10 +55,12 @@ PAGE_FACTS = r"""() => {
     unscrollable: [...article.querySelectorAll("div.math, .katex-display, .table-wrapper, table, pre")]
       .filter((e) => e.scrollWidth > e.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
       .map((e) => e.tagName + "." + e.className),
-    // an equation number beside its equation, never over it
+    // an equation number beside its equation (under it on a phone), never over it
     numberOverlaps: [...article.querySelectorAll("div.math")].filter((m) => {
       const number = m.querySelector(":scope > .eqno"), display = m.querySelector(":scope > .katex-display");
-      return number && display && number.getBoundingClientRect().left < display.getBoundingClientRect().right - 1;
+      if (!number || !display) return false;
+      const n = number.getBoundingClientRect(), d = display.getBoundingClientRect();
+      return n.left < d.right - 1 && n.right > d.left + 1 && n.top < d.bottom - 1 && n.bottom > d.top + 1;
     }).map((m) => m.id),
   };
 }""" % json.dumps(RAW_TEX)

@@ -124,8 +124,9 @@ def phrases(text: str) -> list[str]:
 
 
 def html_heading(tag) -> tuple[str, str]:
-    """(number, title) of an HTML heading: ('6.2', '原文(节选)'); number '' when unnumbered."""
-    number = tag.select_one(".section-number")
+    """(number, title) of an HTML heading: ('6.2', '原文(节选)'), ('第一部分', '概率模型') for a part
+    page (_ext/part_numbers.py); number '' when unnumbered."""
+    number = tag.select_one(".section-number, .part-number")
     num = number.get_text(strip=True).rstrip(".") if number else ""
     if number:
         number.extract()
@@ -138,8 +139,9 @@ def html_outline(html_dir) -> list[tuple[int, str]]:
     """The book's outline as the HTML numbers it: (level, printed heading), parts at level -1."""
     outline = []
     for part in CATALOG.parts:
-        _, title = html_heading(page(html_dir, f"chapters/{part.slug}/index").select_one("article h1"))
-        outline.append((-1, f"第{CHINESE_NUMBERS[part.number - 1]}部分{title}"))
+        label, title = html_heading(page(html_dir, f"chapters/{part.slug}/index").select_one("article h1"))
+        assert label == f"第{CHINESE_NUMBERS[part.number - 1]}部分", "the HTML names the part as the PDF does"
+        outline.append((-1, f"{label}{title}"))
         for chapter in CATALOG.chapters_of(part):
             soup = page(html_dir, chapter.docname)
             for tag in soup.select("article h1, article h2, article h3, article h4"):

@@ -14,7 +14,7 @@ colour, smell = np.meshgrid(np.linspace(0.1, 1.0, 200), np.linspace(0.5, 9.5, 20
 grid = np.column_stack([colour.ravel(), smell.ravel(), np.full(colour.size, size)])
 posterior = e.fitted_posterior(grid).reshape(colour.shape)
 
-fig, ax = plt.subplots(figsize=(6.0, 4.0))
+fig, ax = plt.subplots(figsize=(3.5, 3.4))
 filled = ax.contourf(colour, smell, posterior, levels=np.linspace(0, 1, 11), cmap="RdYlGn", alpha=0.55)
 fig.colorbar(filled, ax=ax, label="拟合模型给出的P(好吃 | 特征)")
 ax.contour(colour, smell, posterior, levels=[0.5], colors="black", linewidths=1.2)
@@ -31,5 +31,5 @@ ax.set_xlim(0.1, 1.0)
 ax.set_ylim(0.5, 9.5)
 ax.set_xlabel("颜色（黄的程度，0为全绿，1为全黄）")
 ax.set_ylabel("香气评分")
-ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # below the axes: inside it would hide the boundaries
+ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # below the axes: inside it would hide the boundaries
 fig.tight_layout()
