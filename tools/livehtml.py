@@ -301,7 +301,7 @@ class Reloader:
             nonlocal seen
             while True:
                 async with condition:
-                    await condition.wait_for(lambda seen=seen: self.generation != seen)
+                    await condition.wait_for(lambda: self.generation != seen)  # noqa: B023  (called before seen changes)
                     seen = self.generation
                 await socket.send_text("refresh")
 
