@@ -11,9 +11,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our e
 
 from sphinx.errors import ConfigError  # noqa: E402
 from sphinx.util.texescape import escape as tex_escape  # noqa: E402
+
 from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
-from site_address import published_url, repository_url  # noqa: E402
 from seedimport.errors import SeedError  # noqa: E402
+from site_address import published_url, repository_url  # noqa: E402
 
 try:
     CATALOG = load_catalog(ROOT / "chapters" / "book.toml")

@@ -60,7 +60,7 @@ def _module_file(name: str) -> Path | None:
     return path.with_suffix(".py") if path.with_suffix(".py").is_file() else (path / "__init__.py" if (path / "__init__.py").is_file() else None)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _direct_at(path: Path, stamp: int) -> tuple[frozenset[Path], frozenset[Path]]:
     """(module files, data files) that the source at ``path`` uses directly (cached per version)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))

@@ -15,7 +15,7 @@ the same bytes in every build.  The SVG for the HTML is unchanged (matplotlib's 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from matplotlib.backend_bases import register_backend
 from matplotlib.backends.backend_cairo import FigureCanvasCairo, cairo
@@ -34,7 +34,7 @@ class FigureCanvasBookPdf(FigureCanvasCairo):
         surface = cairo.PDFSurface(fobj, width, height)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch:
-            date = datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            date = datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, date)
         self._renderer.dpi = self.figure.dpi
         self._renderer.set_context(cairo.Context(surface))

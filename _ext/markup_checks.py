@@ -33,6 +33,7 @@ FENCES = ("fence", "colon_fence")
 
 def _closed(token: Token, lines: list[str]) -> bool:
     """Whether the fence ``token`` ends on a closing line (markdown-it gives no flag for it)."""
+    assert token.map is not None  # the caller skips tokens without one
     start, end = token.map
     if end - start < 2 or end > len(lines):
         return False
@@ -58,11 +59,17 @@ def unclosed_fences(text: str, parser, offset: int = 0) -> list[tuple[int, str]]
     return found
 
 
+# Attributes Sphinx's classes do not declare: the parser we keep on the application (not on env:
+# env is pickled), and MyST's settings, which myst_parser stores on the environment.
+PARSER_ATTR = "_book_fence_parser"
+MYST_CONFIG_ATTR = "myst_config"
+
+
 def _parser(app: Sphinx):
-    parser = getattr(app, "_book_fence_parser", None)
+    parser = getattr(app, PARSER_ATTR, None)
     if parser is None:
-        parser = create_md_parser(app.env.myst_config, RendererHTML)
-        app._book_fence_parser = parser  # type: ignore[attr-defined]  (not on env: env is pickled)
+        parser = create_md_parser(getattr(app.env, MYST_CONFIG_ATTR), RendererHTML)
+        setattr(app, PARSER_ATTR, parser)
     return parser
 
 

@@ -84,7 +84,7 @@ def icon_paths() -> list[str]:
 
 
 def write_icons(svg: bytes, outdir: Path) -> None:
-    for size, path in zip(ICON_SIZES, icon_paths()):
+    for size, path in zip(ICON_SIZES, icon_paths(), strict=True):
         target = outdir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(cairosvg.svg2png(bytestring=svg, output_width=size, output_height=size))
@@ -102,7 +102,7 @@ def web_manifest(app: Sphinx, colour: str) -> dict:
         "display": "standalone",
         "theme_color": colour,
         "background_color": BACKGROUND,
-        "icons": [{"src": path, "sizes": f"{size}x{size}", "type": "image/png"} for size, path in zip(ICON_SIZES, icon_paths())]
+        "icons": [{"src": path, "sizes": f"{size}x{size}", "type": "image/png"} for size, path in zip(ICON_SIZES, icon_paths(), strict=True)]
         + [{"src": f"_static/{favicon(app).name}", "sizes": "any", "type": "image/svg+xml"}],
     }
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import posixpath
 from pathlib import Path
+from typing import cast
 
 from bs4 import BeautifulSoup, Tag
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.typing import ExtensionMetadata
 
 PREVIEW_DIR = "_static/previews"
@@ -47,7 +49,7 @@ def _clean(element: Tag, page_dir: str) -> Tag:
         for attribute in ("id", "tabindex", "title"):
             tagged.attrs.pop(attribute, None)
         if tagged.name == "img":
-            tagged["src"] = _root_relative(tagged.get("src", ""), page_dir)
+            tagged["src"] = _root_relative(str(tagged.get("src", "")), page_dir)  # a single-valued attribute
             tagged["loading"] = "lazy"
     return clone
 
@@ -58,7 +60,9 @@ def _fragment(element: Tag, page_dir: str) -> str:
 
 def _heading(element: Tag, page_dir: str) -> str:
     """An element's content as the preview's heading line."""
-    inner = _clean(element, page_dir).find(True).decode_contents().strip()
+    first = _clean(element, page_dir).find(True)
+    assert first is not None  # the copy holds the element itself
+    inner = first.decode_contents().strip()
     return f'<p class="book-preview-heading">{inner}</p>'
 
 
@@ -77,6 +81,7 @@ def page_previews(html: str, docname: str) -> dict[str, str]:
     """Target id → preview HTML, for every previewable target of one output page."""
     page = BeautifulSoup(html, "html.parser")
     main = page.select_one('[role="main"]') or page.body
+    assert main is not None  # every page Sphinx writes has a body
     page_dir = posixpath.dirname(docname)
     previews: dict[str, str] = {}
 
@@ -84,7 +89,7 @@ def page_previews(html: str, docname: str) -> dict[str, str]:
         # Sphinx writes a target's other ids as empty spans at the start of its element.
         ids = [element.get("id")] + [span.get("id") for span in element.find_all("span", id=True, recursive=False) if not span.contents]
         for target in ids:
-            if target and target not in previews:
+            if isinstance(target, str) and target and target not in previews:  # an id is one string
                 previews[target] = preview
 
     first_section = main.find("section")
@@ -109,9 +114,10 @@ def page_previews(html: str, docname: str) -> dict[str, str]:
 def write_previews(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
+    builder = cast(StandaloneHTMLBuilder, app.builder)  # every builder of format "html" derives from it
     outdir = Path(app.outdir)
     for docname in sorted(app.env.found_docs - NOT_PREVIEWED):
-        page = Path(app.builder.get_outfilename(docname))
+        page = Path(builder.get_outfilename(docname))
         if not page.is_file():
             continue
         target = outdir / PREVIEW_DIR / f"{docname}.json"

@@ -22,7 +22,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.typing import ExtensionMetadata
 
 from book_catalog import catalog
-from search_synonyms import term_links
+from search_synonyms import collected_entries, term_links
 
 
 def dictionary_words(path: Path) -> list[str]:
@@ -59,7 +59,7 @@ def search_page_data(app: Sphinx) -> dict:
     for docname, terms in sorted(term_links(app.env).items()):
         for term in terms:
             linking.setdefault(term, []).append(docname)
-    glossary = [{"names": list(entry.names), "pages": linking.get(entry.term.lower(), [])} for entry in app.env.book_glossary_entries]
+    glossary = [{"names": list(entry.names), "pages": linking.get(entry.term.lower(), [])} for entry in collected_entries(app.env)]
     return {"dictionary": dictionary_words(Path(dict_path)), "order": reading_order(app), "kinds": page_kinds(app), "titles": page_titles(app), "glossary": glossary}
 
 

@@ -54,7 +54,7 @@ def glossary_entries(env: BuildEnvironment) -> list[GlossaryEntry]:
                     term, location=item, type="search", subtype="glossary",
                 )
                 continue
-            names = {}  # one spelling per name, whatever its case (mixup / mixup, Dropout / dropout)
+            names: dict[str, str] = {}  # one spelling per name, whatever its case (mixup / mixup, Dropout / dropout)
             for name in (term, found["name"].strip(), (found["abbr"] or "").strip()):
                 if name:
                     names.setdefault(name.lower(), name)
@@ -77,7 +77,7 @@ def add_synonym_keywords(app: Sphinx, doctree: nodes.document, docname: str) -> 
     indexer = getattr(app.builder, "indexer", None)
     if indexer is None:  # not an HTML build with a search index
         return
-    entries = app.env.book_glossary_entries if hasattr(app.env, "book_glossary_entries") else []
+    entries = collected_entries(app.env)
     text = doctree.astext()
     words: list[str] = []
     for entry in entries:
@@ -88,8 +88,20 @@ def add_synonym_keywords(app: Sphinx, doctree: nodes.document, docname: str) -> 
         doctree += nodes.meta(name="keywords", content=", ".join(dict.fromkeys(words)))
 
 
+# Our data on the environment (pickled with it), under names BuildEnvironment does not declare:
+# read and written only through the typed accessors below.
+ENTRIES_ATTR = "book_glossary_entries"
+TERM_LINKS_ATTR = "book_term_links"
+
+
 def collect_entries(app: Sphinx, env: BuildEnvironment) -> None:
-    env.book_glossary_entries = glossary_entries(env)
+    setattr(env, ENTRIES_ATTR, glossary_entries(env))
+
+
+def collected_entries(env: BuildEnvironment) -> list[GlossaryEntry]:
+    """The glossary's entries as :func:`collect_entries` stored them ([] before it has run)."""
+    entries: list[GlossaryEntry] = getattr(env, ENTRIES_ATTR, [])
+    return entries
 
 
 def note_term_links(app: Sphinx, doctree: nodes.document) -> None:
@@ -101,9 +113,10 @@ def note_term_links(app: Sphinx, doctree: nodes.document) -> None:
 
 def term_links(env: BuildEnvironment) -> dict[str, list[str]]:
     """Page → the (lower-cased) glossary terms it links."""
-    if not hasattr(env, "book_term_links"):
-        env.book_term_links = {}
-    return env.book_term_links
+    if not hasattr(env, TERM_LINKS_ATTR):
+        setattr(env, TERM_LINKS_ATTR, {})
+    links: dict[str, list[str]] = getattr(env, TERM_LINKS_ATTR)
+    return links
 
 
 def purge_term_links(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

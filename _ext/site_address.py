@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 
 
-def published_url(environ: dict[str, str] = os.environ) -> str:
+def published_url(environ: Mapping[str, str] = os.environ) -> str:
     """The book's address with one trailing slash, or "" when this build does not know it."""
     url = (environ.get("BOOK_BASEURL") or environ.get("READTHEDOCS_CANONICAL_URL") or "").strip()
     if url and not re.match(r"https?://[^/\s]+", url):
@@ -25,7 +26,7 @@ def published_url(environ: dict[str, str] = os.environ) -> str:
     return url.rstrip("/") + "/" if url else ""
 
 
-def repository_url(environ: dict[str, str] = os.environ) -> str:
+def repository_url(environ: Mapping[str, str] = os.environ) -> str:
     """The repository's web address (https://host/owner/name), or ""."""
     url = (environ.get("BOOK_REPOSITORY_URL") or environ.get("READTHEDOCS_GIT_CLONE_URL") or "").strip()
     url = re.sub(r"^git@([^:]+):", r"https://\1/", url)  # an SSH clone address

@@ -26,7 +26,7 @@ class SeedError(Exception):
         return f"{shown(relative_to(self.path, root))}:{self.line}: {self.message}"
 
 
-class SeedErrors(SeedError):
+class SeedErrors(SeedError):  # noqa: N818  (a group of SeedError: the plural says so)
     """Several problems found in one run, so the editor fixes them all at once.
 
     It is a :class:`SeedError` (the first problem's file, line and message), so every caller that

@@ -8,7 +8,8 @@ UNITS = ("", "十", "百", "千")
 
 def _below_10000(n: int) -> str:
     """1 ≤ n < 10000, with 零 for each run of missing places between digits."""
-    out, gap = [], False
+    out: list[str] = []
+    gap = False
     for power in (3, 2, 1, 0):
         digit = n // 10**power % 10
         if digit == 0:

@@ -222,5 +222,5 @@ def schema_errors(data: Mapping[str, Any], text: str, path: str) -> list[SeedErr
     found: dict[tuple[str | int, ...], SeedError] = {}
     for error in VALIDATOR.iter_errors(data):
         for place, message in _messages(error, data):
-            found.setdefault(place + (message,), SeedError(path, line_of(lines, place), message))
+            found.setdefault((*place, message), SeedError(path, line_of(lines, place), message))
     return sorted(found.values(), key=lambda e: e.line)

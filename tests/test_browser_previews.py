@@ -53,7 +53,8 @@ PREVIEW_FACTS = """() => {
   if (!box) return null;
   const r = box.getBoundingClientRect();
   const number = box.querySelector('div.math > .eqno'), display = box.querySelector('div.math > .katex-display');
-  return {numberOverlaps: !!(number && display && number.getBoundingClientRect().left < display.getBoundingClientRect().right - 1),text: box.textContent, math: box.querySelectorAll('.katex').length, images: box.querySelectorAll('img').length,
+  return {numberOverlaps: !!(number && display && number.getBoundingClientRect().left < display.getBoundingClientRect().right - 1),
+          text: box.textContent, math: box.querySelectorAll('.katex').length, images: box.querySelectorAll('img').length,
           heading: (box.querySelector('.book-preview-heading') || {textContent: ''}).textContent.trim(),
           follow: !!box.querySelector('a.book-preview-follow'), left: r.left, right: r.right, width: innerWidth,
           role: box.getAttribute('role')};
@@ -98,7 +99,7 @@ def first_link(page, server: str, selector: str):
 
 def check_preview(kind: str, preview: dict, target: dict, link_text: str) -> None:
     assert preview["role"] == "tooltip"
-    assert 0 <= preview["left"] and preview["right"] <= preview["width"], preview  # inside the screen
+    assert preview["left"] >= 0 and preview["right"] <= preview["width"], preview  # inside the screen
     if kind == "equation":
         assert preview["math"] >= 1 and target["number"] and target["number"] in preview["text"], (preview, target)
         assert target["number"] == link_text.strip()

@@ -110,11 +110,13 @@ SEED_CASES = [
     ("byline-first", listing(*GOOD[1:]), 1, "byline without a title line before it; expected the article's title"),
     ("title-with-html", with_line(1, "标题<script>window.__pwned=1</script>"), 1, "'<' in an article title; expected a title without '<'"),
     ("text-before-title", listing("页面顶部的导航文字。", *GOOD), 1, "expected an article title followed by a byline"),
-    ("byline-missing-separator", with_line(2, "By 李明 2020-05-17 | 1234位读者 | 引用正文。"), 2, "malformed byline (2 of the three ' | ' separators); expected 'By AUTHOR | YYYY-MM-DD | N位读者 | 引用'"),
+    ("byline-missing-separator", with_line(2, "By 李明 2020-05-17 | 1234位读者 | 引用正文。"), 2,
+     "malformed byline (2 of the three ' | ' separators); expected 'By AUTHOR | YYYY-MM-DD | N位读者 | 引用'"),
     ("byline-missing-yinyong", with_line(2, "By 李明 | 2020-05-17 | 1234位读者 正文。"), 2, "malformed byline (2 of the three"),
     ("byline-no-readers-word", with_line(2, "By 李明 | 2020-05-17 | 1234 | 引用正文。"), 2, "malformed byline (no reader count 'N位读者')"),
     # A byline that does not parse is never read as text of the article before it (issue 16).
-    ("byline-without-spaces", listing(*GOOD, "第二篇", "By 王小明|2023-09-14|12位读者|引用正文。"), 8, "malformed byline (a '|' without a space on each side); expected 'By AUTHOR | YYYY-MM-DD | N位读者 | 引用'"),
+    ("byline-without-spaces", listing(*GOOD, "第二篇", "By 王小明|2023-09-14|12位读者|引用正文。"), 8,
+     "malformed byline (a '|' without a space on each side); expected 'By AUTHOR | YYYY-MM-DD | N位读者 | 引用'"),
     ("byline-one-separator", listing(*GOOD, "第二篇", "By 王小明 | 2023-09-14|12位读者|引用正文。"), 8, "malformed byline (a '|' without a space on each side)"),
     ("byline-fullwidth-bar", listing(*GOOD, "第二篇", "By 王小明 ｜ 2023-09-14 ｜ 12位读者 ｜ 引用正文。"), 8, "malformed byline (a full-width '｜' where an ASCII '|' belongs)"),
     ("byline-fullwidth-by", with_line(2, "Ｂｙ 李明 | 2020-05-17 | 1234位读者 | 引用正文。"), 2, "malformed byline ('By' not in ASCII letters)"),
@@ -262,13 +264,18 @@ CATALOG_CASES = [
     ("duplicate-slug", ENTRY.replace('"bad-input"', '"vae"'), "slug =", "duplicate chapter slug 'vae' (first at line "),
     # Issue 16: a misspelt key was ignored, a misspelt table taken for a missing article.
     ("archive-misspelt", ENTRY + "archve = 9675\n", "archve =", "unknown key 'archve' in [[chapters]] entry (did you mean 'archive'?); expected one of: slug, part, title, bibkey, archive"),
-    ("chapter-table-singular", ENTRY.replace("[[chapters]]", "[[chapter]]"), "[[chapter]]", "unknown table [[chapter]] (did you mean [[chapters]]?); expected one of: [book], [importer], [[overrides]], [[parts]], [[chapters]]"),
+    ("chapter-table-singular", ENTRY.replace("[[chapters]]", "[[chapter]]"), "[[chapter]]",
+     "unknown table [[chapter]] (did you mean [[chapters]]?); expected one of: [book], [importer], [[overrides]], [[parts]], [[chapters]]"),
     ("unknown-table", ENTRY + "\n[extras]\nx = 1\n", "[extras]", "unknown table [extras]; expected one of: [book], [importer]"),
-    ("unknown-top-level-key", "\n" + ENTRY.replace("[[chapters]]", "[[parts]]\nslug = \"extra\"\ncolour = \"red\"\n\n[[chapters]]"), "colour =", "unknown key 'colour' in [[parts]] entry; expected one of: slug"),
-    ("override-as-math", ENTRY + f'\n[[overrides]]\nseed = "{SEED}"\nline = 3\nkind = "display-math"\n', "kind =", "[[overrides]] entry: kind = 'display-math'; expected one of quote, heading, paragraph, link-title"),
+    ("unknown-top-level-key", "\n" + ENTRY.replace("[[chapters]]", "[[parts]]\nslug = \"extra\"\ncolour = \"red\"\n\n[[chapters]]"), "colour =",
+     "unknown key 'colour' in [[parts]] entry; expected one of: slug"),
+    ("override-as-math", ENTRY + f'\n[[overrides]]\nseed = "{SEED}"\nline = 3\nkind = "display-math"\n', "kind =",
+     "[[overrides]] entry: kind = 'display-math'; expected one of quote, heading, paragraph, link-title"),
     ("override-line-text", ENTRY + f'\n[[overrides]]\nseed = "{SEED}"\nline = "three"\nkind = "quote"\n', "line =", "line = 'three'; expected a whole number > 0"),
-    ("override-seed-misspelt", ENTRY + OVERRIDE.format(seed="900_nwe.txt", line=3), "[[overrides]]", "[[overrides]] entry: seed = '900_nwe.txt' names no file in seeds/ (did you mean '900_new.txt'?); expected one of: 000_"),
-    ("override-of-a-title", ENTRY + OVERRIDE.format(seed=SEED, line=1), "[[overrides]]", f"[[overrides]] entry: line 1 of {SEED} is a title line; expected the line of a paragraph, heading or quotation"),
+    ("override-seed-misspelt", ENTRY + OVERRIDE.format(seed="900_nwe.txt", line=3), "[[overrides]]",
+     "[[overrides]] entry: seed = '900_nwe.txt' names no file in seeds/ (did you mean '900_new.txt'?); expected one of: 000_"),
+    ("override-of-a-title", ENTRY + OVERRIDE.format(seed=SEED, line=1), "[[overrides]]",
+     f"[[overrides]] entry: line 1 of {SEED} is a title line; expected the line of a paragraph, heading or quotation"),
     ("override-past-the-end", ENTRY + OVERRIDE.format(seed=SEED, line=99), "[[overrides]]", f"line 99 of {SEED} is past the end of the file"),
     ("override-twice", ENTRY + OVERRIDE.format(seed=SEED, line=3) * 2, "[[overrides]]", f"second override for {SEED} line 3; expected one per line"),
 ]
@@ -294,16 +301,19 @@ def edit_book_toml(book: Path, old: str, new: str) -> Path:
 # edits of the book's own book.toml: old text, new text, how the line named starts, the message
 IMPORTER_CASES = [
     # Issue 16: with the typo the page chrome was appended to two excerpts.
-    ("chrome-lines-misspelt", "chrome_lines =", "chrome_line =", "chrome_line =", "unknown key 'chrome_line' in [importer] (did you mean 'chrome_lines'?); expected one of: chrome_lines, source_name"),
+    ("chrome-lines-misspelt", "chrome_lines =", "chrome_line =", "chrome_line =",
+     "unknown key 'chrome_line' in [importer] (did you mean 'chrome_lines'?); expected one of: chrome_lines, source_name"),
     ("chrome-lines-not-a-list", 'chrome_lines = ["最近评论"]', "chrome_lines = 1", "chrome_lines =", "[importer]: chrome_lines = 1; expected a list of strings"),
     ("chrome-lines-of-numbers", 'chrome_lines = ["最近评论"]', "chrome_lines = [1, 2]", "chrome_lines =", "[importer]: chrome_lines = [1, 2]; expected a list of strings"),
     ("source-name-a-list", 'source_name = "科学空间"', "source_name = []", "source_name =", "[importer]: source_name = []; expected the blog's name"),
-    ("source-site-with-markup", 'source_site = "https://kexue.fm"', 'source_site = "https://kexue.fm> <script>alert(1)</script>"', "source_site =", "[importer]: source_site = 'https://kexue.fm> <script>"),
+    ("source-site-with-markup", 'source_site = "https://kexue.fm"', 'source_site = "https://kexue.fm> <script>alert(1)</script>"', "source_site =",
+     "[importer]: source_site = 'https://kexue.fm> <script>"),
     ("source-site-http", 'source_site = "https://kexue.fm"', 'source_site = "http://kexue.fm"', "source_site =", "expected the blog's https:// address"),
     ("licence-missing", 'licence = "CC BY-NC-SA"\n', "", "[importer]", "[importer] has no 'licence'; expected licence = ..."),
     ("book-a-key", "[book]\n", "book = 3\n[not-book]\n", "book =", "book = 3; expected a table: [book]"),
     ("book-title-missing", 'title = "科学空间选读"\n', "", "[book]", "[book] has no 'title'; expected title = ..."),
-    ("book-subtitle-empty", 'subtitle = "机器学习{count}篇注解"', 'subtitle = ""', "subtitle =", "[book]: subtitle = ''; expected a non-empty string; {count} stands for the number of chapters"),
+    ("book-subtitle-empty", 'subtitle = "机器学习{count}篇注解"', 'subtitle = ""', "subtitle =",
+     "[book]: subtitle = ''; expected a non-empty string; {count} stands for the number of chapters"),
 ]
 
 

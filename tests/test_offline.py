@@ -25,7 +25,8 @@ BASE = "/deep/base/"
 UNVISITED_CHAPTER = "chapters/losses/focal-loss.html"  # a figure and inline and display math
 QUERY = "自编码器"
 QUERY_HIT = "chapters/probabilistic-models/vae.html"
-SW_READY = "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller || new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', () => ok(true))))"
+SW_READY = ("navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller"
+            " || new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', () => ok(true))))")
 CACHE_NAMES = "caches.keys()"
 NEXT_CACHE = """async (old) => {
   for (let i = 0; i < 200; i++) {
@@ -184,7 +185,8 @@ def test_after_visiting_the_cover_the_book_reads_and_searches_offline(browser, h
     tab.screenshot(path=str(site.parent / "offline-chapter.png"))  # for a reader's eyes: figure and math, offline
 
     tab.goto(f"{url}search.html?q={urllib.parse.quote(QUERY)}", wait_until="load")
-    tab.wait_for_function("!document.querySelector('#search-results h2')?.textContent.includes('正在搜索') && document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15000)
+    tab.wait_for_function("!document.querySelector('#search-results h2')?.textContent.includes('正在搜索')"
+                          " && document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15000)
     links = tab.eval_on_selector_all("#search-results ul.search li > a", "as => as.map(a => a.getAttribute('href'))")
     assert links[0].split("#")[0] == QUERY_HIT, links
     tab.wait_for_selector("#search-results ul.search li p.context", timeout=15000)  # the excerpt: the page, from the cache

@@ -539,7 +539,7 @@ def html_index(html_dir) -> list[tuple[str, list[tuple[str, list[str]]]]]:
 
 
 def _check_index(groups, where: str) -> None:
-    from pinyin_order import initial, pinyin_key, read_overrides, OVERRIDES
+    from pinyin_order import OVERRIDES, initial, pinyin_key, read_overrides
 
     letters = [letter for letter, _ in groups]
     assert letters == sorted(letters) and set(letters) <= set(LETTERS), f"{where}: groups A–Z only, in order: {letters}"
@@ -736,7 +736,7 @@ def test_no_hyphenation_inside_latin_words_in_chinese_text(pdf, html_dir):
         hyphenated_words |= set(re.findall(r"[A-Za-z]+-[A-Za-z]+", path.read_text(encoding="utf-8")))
     lines = text.splitlines()
     broken = []
-    for line, following in zip(lines, lines[1:] + [""]):
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
         m = re.search(r"([A-Za-z]+)-\s*$", line)
         if m and re.search(r"[\u4e00-\u9fff]", line):
             rest = re.match(r"\s*([A-Za-z]+)", following)

@@ -73,7 +73,7 @@ def test_packing_is_reproducible(site_zip_build, tmp_path):
 def test_packing_a_folder_that_is_not_a_built_site_fails_clearly(tmp_path):
     from tools.site_zip import write_zip
 
-    with pytest.raises(SystemExit, match="no index.html"):
+    with pytest.raises(SystemExit, match=r"no index\.html"):
         write_zip(tmp_path, tmp_path / "out" / ZIP_NAME, 0)
     assert not (tmp_path / "out" / ZIP_NAME).exists()
 
@@ -101,7 +101,8 @@ def test_the_unzipped_book_reads_and_searches_from_file_urls(browser, unpacked):
     assert facts["images"] > 0 and not facts["brokenImages"], facts
 
     tab.goto(f"{base}search.html?q={urllib.parse.quote(QUERY)}", wait_until="load")
-    tab.wait_for_function("!document.querySelector('#search-results h2')?.textContent.includes('正在搜索') && document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15000)
+    tab.wait_for_function("!document.querySelector('#search-results h2')?.textContent.includes('正在搜索')"
+                          " && document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15000)
     links = tab.eval_on_selector_all("#search-results ul.search li > a", "as => as.map(a => a.getAttribute('href'))")
     assert links[0].split("#")[0] == QUERY_HIT, links
     tab.locator("#search-results ul.search li > a").first.click()

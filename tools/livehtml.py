@@ -179,8 +179,9 @@ def keep_doctrees_unpickled() -> None:
         finally:
             fresh_for[0] = None
 
-    BuildEnvironment.get_doctree = get_doctree
-    BuildEnvironment.get_and_resolve_doctree = get_and_resolve_doctree
+    # on purpose, in this process only (see the docstring): the class's methods are replaced
+    BuildEnvironment.get_doctree = get_doctree  # type: ignore[method-assign,assignment]
+    BuildEnvironment.get_and_resolve_doctree = get_and_resolve_doctree  # type: ignore[method-assign,assignment]
 
 
 class Preview:
@@ -291,6 +292,7 @@ class Reloader:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert self.condition is not None
+        condition = self.condition  # narrowed here, for the closure below
         socket = WebSocket(scope, receive, send)
         await socket.accept()
         seen = self.generation
@@ -298,8 +300,8 @@ class Reloader:
         async def push() -> None:
             nonlocal seen
             while True:
-                async with self.condition:
-                    await self.condition.wait_for(lambda: self.generation != seen)
+                async with condition:
+                    await condition.wait_for(lambda: self.generation != seen)  # noqa: B023  (called before seen changes)
                     seen = self.generation
                 await socket.send_text("refresh")
 
@@ -358,7 +360,7 @@ def error_page(error: str) -> HTMLResponse:
         "<p>修正下面的问题并保存，页面会自动刷新。Fix what is named below and save: this page reloads by itself.</p>"
         f'<pre style="white-space:pre-wrap;background:#fee;padding:1rem">{html.escape(error)}</pre>'
         "</body></html>"
-    ).encode("utf-8")
+    ).encode()
     return HTMLResponse(body + RELOAD_SCRIPT, status_code=500)
 
 

@@ -56,7 +56,8 @@ def write_book(count: int, target: Path, seed: int = 20261125) -> Path:
             shutil.copy2(source, target / name)
     (target / "node_modules").symlink_to(ROOT / "node_modules")
     (target / "seeds").mkdir()
-    toml = ['[book]\ntitle = "合成书"\nsubtitle = "{count}篇合成文章"\n', '[importer]\nchrome_lines = ["最近评论"]\nsource_name = "合成博客"\nsource_site = "https://example.invalid"\nlicence = "CC BY-NC-SA"\n']
+    toml = ['[book]\ntitle = "合成书"\nsubtitle = "{count}篇合成文章"\n',
+            '[importer]\nchrome_lines = ["最近评论"]\nsource_name = "合成博客"\nsource_site = "https://example.invalid"\nlicence = "CC BY-NC-SA"\n']
     toml += [f'[[parts]]\nslug = "{slug}"\n' for slug in PARTS]
     bib = []
     for first in range(1, count + 1, PER_LISTING):

@@ -135,6 +135,6 @@ def test_bias_shrinks_with_the_number_of_positions():
     from 49 to 196 to 784 positions, and another set of instances agrees within 3 standard errors."""
     means = [dropout.mae_bias_over_instances(n) for n in dropout.BIAS_POSITIONS]
     assert means[0][0] > means[1][0] > means[2][0]
-    for n, (mean, se) in zip(dropout.BIAS_POSITIONS, means):
+    for n, (mean, se) in zip(dropout.BIAS_POSITIONS, means, strict=True):
         other, other_se = dropout.mae_bias_over_instances(n, first_seed=100)
         assert abs(other - mean) < 3 * np.hypot(se, other_se)

@@ -127,7 +127,7 @@ def test_newton_steps_and_wald_interval_against_finite_differences():
     # the observed information by central differences of the gradient
     h = 1e-6 * np.maximum(1.0, np.abs(theta))
     cols = [(mango.neg_log_likelihood_grad(theta + hi * ei, e.X_train, e.y_train)
-             - mango.neg_log_likelihood_grad(theta - hi * ei, e.X_train, e.y_train)) / (2 * hi) for hi, ei in zip(h, np.eye(4))]
+             - mango.neg_log_likelihood_grad(theta - hi * ei, e.X_train, e.y_train)) / (2 * hi) for hi, ei in zip(h, np.eye(4), strict=True)]
     info = len(e.y_train) * np.array(cols)
     se = np.sqrt(np.linalg.inv(info)[2, 2])
     lo, hi = mango.wald_interval(theta, e.X_train, e.y_train, 2, mango.SIZE_STEP)
