@@ -99,7 +99,7 @@ def _edges(png: bytes) -> tuple[float, float]:
     """Mean luminance of a 4-px strip at the left and the right edge of the box's top padding."""
     image = Image.open(io.BytesIO(png)).convert("L")
     width = image.width
-    strip = lambda x0: [image.getpixel((x, y)) for x in range(x0, x0 + 4) for y in range(0, 2)]  # noqa: E731
+    strip = lambda x0: [image.getpixel((x, y)) for x in range(x0, x0 + 4) for y in range(2)]
     left, right = strip(0), strip(width - 4)
     return sum(left) / len(left), sum(right) / len(right)
 
