@@ -141,49 +141,6 @@ def forget_stale_doctrees(app: Sphinx, env, docnames: list[str]) -> None:
         env.__dict__.pop("master_doctree", None)  # a cached property: the navigation is built from it
 
 
-def keep_doctrees_unpickled() -> None:
-    """Serve read-only look-ups of a doctree from memory instead of unpickling it each time.
-
-    Numbering the figures walks every document's doctree and each {numref} loads its target's,
-    on every build: most of a one-chapter rebuild.  Those callers only read.  The one that
-    changes what it gets (resolving a page to write it) still gets its own fresh copy.  A
-    document read again has a new pickle, so its kept doctree is replaced; until it is written,
-    the doctree just read (which Sphinx keeps for writing it) serves.  The methods are
-    replaced on the class, in this process only: the environment's pickle, which `make html`
-    shares, stays Sphinx's own.
-    """
-    unpickle = BuildEnvironment.get_doctree
-    resolve = BuildEnvironment.get_and_resolve_doctree
-    kept: dict[str, tuple[bytes, object]] = {}
-    fresh_for: list[str | None] = [None]  # the page being resolved: its first look-up is the copy it changes
-
-    def get_doctree(env, docname: str):
-        if docname == fresh_for[0]:
-            fresh_for[0] = None
-            return unpickle(env, docname)
-        just_read = env._write_doc_doctree_cache.get(docname)  # read in this build, not yet written
-        if just_read is not None:
-            return just_read
-        serialised = env._pickled_doctree_cache.get(docname)
-        if serialised is not None and docname in kept and kept[docname][0] is serialised:
-            return kept[docname][1]
-        doctree = unpickle(env, docname)
-        kept[docname] = (env._pickled_doctree_cache[docname], doctree)
-        return doctree
-
-    def get_and_resolve_doctree(env, docname, *args, **kwargs):
-        # a page read in this build is resolved from the doctree just read; any other is unpickled
-        fresh_for[0] = None if docname in env._write_doc_doctree_cache else docname
-        try:
-            return resolve(env, docname, *args, **kwargs)
-        finally:
-            fresh_for[0] = None
-
-    # on purpose, in this process only (see the docstring): the class's methods are replaced
-    BuildEnvironment.get_doctree = get_doctree  # type: ignore[method-assign,assignment]
-    BuildEnvironment.get_and_resolve_doctree = get_and_resolve_doctree  # type: ignore[method-assign,assignment]
-
-
 class Preview:
     """The book as the server shows it: the last build's pages, or the error that stopped it."""
 
@@ -203,7 +160,6 @@ class Preview:
             self.conf_values = self._conf_values()
             expect_sphinx_doctree_caches(self.app.env)
             self.app.connect("env-before-read-docs", forget_stale_doctrees)
-            keep_doctrees_unpickled()
         except Exception as err:  # conf.py does not load: show why, wait for a fix
             self.fail("conf.py could not be loaded", err)
             self.broken = True

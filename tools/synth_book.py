@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTS = ["probabilistic-models", "losses", "regularization", "information-theory", "tooling"]
 PART_TITLES = ["概率模型", "损失函数", "正则化", "信息论", "工具"]
 WORDS = "模型 数据 分布 样本 损失 梯度 训练 推断 变量 概率 编码 解码 信息 熵 正则 噪声 网络 参数 特征 目标".split()
-COPIED = ["conf.py", "index.md", "preface.md", "glossary.md", "bibliography.md", "_ext", "_static", "_themes", "seedimport", "bookmath", "tools"]
+COPIED = ["conf.py", "index.md", "preface.md", "glossary.md", "bibliography.md", "_ext", "_extra", "_static", "_themes", "locale", "seedimport", "bookmath", "tools"]
+# The front and back matter may refer to an equation of a real chapter, which no synthetic book holds.
+CHAPTER_EQUATION_REF = re.compile(r"\{eq\}`[^`]*`")
 PER_LISTING = 50  # articles per listing file, like a blog's archive pages
 
 
@@ -54,6 +57,9 @@ def write_book(count: int, target: Path, seed: int = 20261125) -> Path:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "figures"))
         elif source.exists():
             shutil.copy2(source, target / name)
+            if source.suffix == ".md":
+                text = source.read_text(encoding="utf-8")
+                (target / name).write_text(CHAPTER_EQUATION_REF.sub("（公式见原书）", text), encoding="utf-8")
     (target / "node_modules").symlink_to(ROOT / "node_modules")
     (target / "seeds").mkdir()
     toml = ['[book]\ntitle = "合成书"\nsubtitle = "{count}篇合成文章"\n',
