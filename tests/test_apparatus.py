@@ -92,7 +92,9 @@ def test_every_internal_link_and_anchor_resolves(html_dir):
             if re.match(r"^[a-z]+:", href) or href.startswith("//"):
                 continue
             target, fragment = urldefrag(href)
-            file = (path.parent / unquote(target)).resolve() if target else path
+            # The 404 page's links start at the book's address (the site root in a local build).
+            base = html_dir if target.startswith("/") else path.parent
+            file = (base / unquote(target).lstrip("/")).resolve() if target else path
             if file.is_dir():
                 file = file / "index.html"
             if not file.exists():

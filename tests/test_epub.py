@@ -136,7 +136,7 @@ def test_figures_are_svg_and_no_site_additions(epub):
     for chapter in CATALOG.chapters:  # each chapter's figure, numbered as in the HTML and the PDF
         page = chapter_page(epub, chapter)
         assert page.select_one("figure img[src$='.svg'], figure object[data$='.svg']") is not None, chapter.slug
-        assert page.select_one("figcaption .caption-number").get_text(strip=True) == f"图 {chapter.number}.1", chapter.slug
+        assert page.select_one("figcaption .caption-number").get_text(strip=True) == f"图{chapter.number}.1", chapter.slug  # numfig_format: no space, as in print
     assert "robots.txt" not in names and "404.xhtml" not in names
     cover = xhtml(epub, "index.xhtml")
     assert "下载本书PDF版" not in cover.get_text() and not cover.select('meta[name="description"]')

@@ -57,7 +57,9 @@ def known_config_names() -> set[str]:
 
     registering = [*(ROOT / "_ext").glob("*.py"), Path(sphinx.builders.html.__file__)]
     added = {m for path in registering for m in re.findall(r"""add_config_value\(\s*['"](\w+)['"]""", path.read_text(encoding="utf-8"))}
-    return set(Config.config_values) | added
+    from pdf_download import DOWNLOADS  # these are registered in a loop over the table
+
+    return set(Config.config_values) | added | {download.config for download in DOWNLOADS}
 
 
 def check_sphinx_command(argv: list[str]) -> None:

@@ -156,7 +156,9 @@ class Preview:
     def start(self) -> None:
         """Set Sphinx up (reads conf.py) and build; a failure is shown, not raised."""
         try:
-            self.app = Sphinx(self.source, self.source, self.outdir, self.doctreedir, "html", keep_going=True)
+            # No service worker in the preview: it would show the editor the page before the edit.
+            self.app = Sphinx(self.source, self.source, self.outdir, self.doctreedir, "html", keep_going=True,
+                              confoverrides={"offline_worker": False})
             self.conf_values = self._conf_values()
             expect_sphinx_doctree_caches(self.app.env)
             self.app.connect("env-before-read-docs", forget_stale_doctrees)
