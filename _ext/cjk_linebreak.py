@@ -34,10 +34,16 @@ def _trailing(text: str, chars: frozenset[str]) -> int:
     return n
 
 
+def _position(parent: nodes.Element, child: nodes.Node) -> int:
+    """Where this very node sits. A Text is a str: list.index, remove and docutils' replace
+    compare by value and would find an equal "，" earlier in the paragraph."""
+    return next(i for i, node in enumerate(parent.children) if node is child)
+
+
 def keep_together(math: nodes.math) -> bool:
     """Wrap one formula with the punctuation around it; False when there is none."""
     parent = math.parent
-    index = parent.index(math)
+    index = _position(parent, math)
     before = parent[index - 1] if index > 0 and isinstance(parent[index - 1], nodes.Text) else None
     after = parent[index + 1] if index + 1 < len(parent) and isinstance(parent[index + 1], nodes.Text) else None
     # As the page prints them: rST's escaped spaces ("\ " before a role, "\x00 " in the doctree)
@@ -48,25 +54,23 @@ def keep_together(math: nodes.math) -> bool:
     tail = _leading(after_text, CLOSING)
     if not head and not tail:
         return False
+    # The nodes from the one before the formula to the one after it, by position, give way to
+    # [rest of before] <group>opening + formula + closing</group> [rest of after].
+    start = index - 1 if head else index
+    stop = index + 2 if tail else index + 1
     group = nodes.inline("", "", classes=[CLASS])
-    if tail:
-        text = after_text
-        group_tail = nodes.Text(text[:tail])
-        if text[tail:]:
-            parent.replace(after, nodes.Text(text[tail:]))
-        else:
-            parent.remove(after)
+    replacement: list[nodes.Node] = []
     if head:
-        text = before_text
-        group += nodes.Text(text[-head:])
-        if text[:-head]:
-            parent.replace(before, nodes.Text(text[:-head]))
-        else:
-            parent.remove(before)
-    parent.replace(math, group)
+        if before_text[:-head]:
+            replacement.append(nodes.Text(before_text[:-head]))
+        group += nodes.Text(before_text[-head:])
     group += math
     if tail:
-        group += group_tail
+        group += nodes.Text(after_text[:tail])
+    replacement.append(group)
+    if tail and after_text[tail:]:
+        replacement.append(nodes.Text(after_text[tail:]))
+    parent[start:stop] = replacement
     return True
 
 
