@@ -26,11 +26,11 @@ v_mc = [inverted_dropout(np.ones(20_000), p, rng).var() for p in p_mc]
 right.plot(p_mc, v_mc, "o", color="C1", markersize=4, label="抽样估计（20000个单元）")
 # Reference points only: MLM and MAE do not rescale, so p/(1-p) is not their noise variance.
 # Each label beside its dotted line, at a height clear of the legend, the curve and the dots.
-for p, name, height, side in ((BERT_SELECT, "p=0.15（BERT的选取比例）", 2.0, "left"), (MAE_MASK_RATIO, "p=0.75（MAE的遮挡比例）", 3.0, "right")):
+for p, name, height, side in ((BERT_SELECT, "p=0.15（BERT的选取比例）", 2.0, "left"), (MAE_MASK_RATIO, "p=0.75（MAE的遮挡比例）", 3.2, "right")):
     right.axvline(p, color="0.6", linestyle=":", linewidth=1)
     right.annotate(name, (p, height), xytext=(4 if side == "left" else -4, 0), textcoords="offset points", ha=side, va="center", fontsize=8.5)
 right.set_xlabel("丢弃概率p")
 right.set_ylabel("输出方差/h²")
 right.set_title("反向缩放后均值不变，方差随p增大", fontsize=9.5)
-right.legend(fontsize=8.5, loc="center left")  # upper left would cover the MAE label
+right.legend(fontsize=8.5, loc="upper left")  # the empty corner; the labels stay below it (tests/test_figure_layout.py)
 fig.tight_layout()
