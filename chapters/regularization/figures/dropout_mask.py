@@ -24,7 +24,7 @@ right.plot(ps, [scaled_mask_moments(p)[1] for p in ps], color="C0", label="理�
 p_mc = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 v_mc = [inverted_dropout(np.ones(20_000), p, rng).var() for p in p_mc]
 right.plot(p_mc, v_mc, "o", color="C1", markersize=4, label="抽样估计（20000个单元）")
-# Reference points only: MLM and MAE do not rescale, so p/(1-p) is not their noise variance.
+# Reference points only: MLM does not rescale, MAE only implicitly (softmax), so p/(1-p) is not their noise variance.
 # Each label beside its dotted line, at a height clear of the legend, the curve and the dots.
 for p, name, height, side in ((BERT_SELECT, "p=0.15（BERT的选取比例）", 2.0, "left"), (MAE_MASK_RATIO, "p=0.75（MAE的遮挡比例）", 3.2, "right")):
     right.axvline(p, color="0.6", linestyle=":", linewidth=1)
