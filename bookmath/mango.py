@@ -9,8 +9,8 @@ covariance to labelled examples is linear discriminant analysis (LDA).  The *dis
 fits the logistic function directly to the same examples (maximum likelihood by Newton's method).
 Both fitted rules are judged by their exact accuracy under the true distribution (no test sample).
 
-Features, in this order: colour (yellowness, 0 = green, 1 = fully yellow), smell (aroma score on
-a 0–10 scale), size (weight in grams).
+Features, in this order: colour (yellowness, 0 = green, 1 = fully yellow), smell (aroma score,
+roughly 0–10; the normal model can draw a score outside that range), size (weight in grams).
 """
 
 from __future__ import annotations
