@@ -44,9 +44,12 @@ ADDED = f"""
 
 
 def build(book: Path) -> str:
-    """A strict incremental HTML build into the book's _build (as `make html`); its output."""
+    """A strict incremental HTML build into the book's _build (as `make html`); its output.
+
+    Without colour: CI sets FORCE_COLOR, and escape codes between "reading sources..." and the
+    document's name hid every re-read document from `reread`."""
     out = book / "_build"
-    command = [sys.executable, "-m", "sphinx", "-b", "html", *STRICT, "-d", str(out / "doctrees"), "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"), "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
