@@ -35,10 +35,13 @@ help:
 	@echo "make clean     remove $(BUILDDIR)"
 
 # -- set-up ------------------------------------------------------------------------------------
-$(VENV)/.book-stamp: requirements.txt
+# The book's own package (kexuebook/, pyproject.toml) is installed editable: conf.py, the tools
+# and the tests import it from this folder, and an edit takes effect without reinstalling.
+$(VENV)/.book-stamp: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q uv==0.13.9
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	touch $@
 
 $(VENV)/.test-stamp: requirements-test.txt $(VENV)/.book-stamp
@@ -63,7 +66,7 @@ deps-test:
 # -- builds ------------------------------------------------------------------------------------
 # The catalog is checked first: a mistake in chapters/book.toml is one line, not a Sphinx report.
 html: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
-	@$(BIN)/python -m seedimport --catalog
+	@$(BIN)/python -m kexuebook.importer --catalog
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 # -M keeps the doctrees outside _build/epub, which the EPUB builder packs whole.
@@ -71,7 +74,7 @@ epub: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
-	@$(BIN)/python -m seedimport --catalog
+	@$(BIN)/python -m kexuebook.importer --catalog
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS) $(O)
 
 # The site to read from disk: an HTML build of its own, whose cover offers no downloads (the zip
@@ -97,13 +100,13 @@ livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.jso
 	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) -D offline_worker=0 --ignore "*/_generated/*.tmp" $(O)
 
 import: $(VENV)/.book-stamp
-	$(BIN)/python -m seedimport
+	$(BIN)/python -m kexuebook.importer
 
 # Rename a chapter or move it to another part, with its hand-written file:
 # make move CHAPTER=vae TO=vae-intro   and/or   PART=information-theory
 move: $(VENV)/.book-stamp
 	@test -n "$(CHAPTER)" || { echo "make move CHAPTER=SLUG [TO=NEW_SLUG] [PART=PART]"; exit 2; }
-	$(BIN)/python -m seedimport --move $(CHAPTER) $(if $(TO),--to $(TO)) $(if $(PART),--part $(PART))
+	$(BIN)/python -m kexuebook.importer --move $(CHAPTER) $(if $(TO),--to $(TO)) $(if $(PART),--part $(PART))
 
 # -- checks ------------------------------------------------------------------------------------
 lint: $(VENV)/.test-stamp

@@ -2,19 +2,17 @@
 
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sphinx.errors import ConfigError
+from sphinx.util.texescape import escape as tex_escape
+
+from kexuebook.catalog import load_catalog
+from kexuebook.importer.errors import SeedError
+from kexuebook.sphinx.html.site_address import published_url, repository_url
+
 ROOT = Path(__file__).parent.resolve()
-sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer package and our extensions
-
-from sphinx.errors import ConfigError  # noqa: E402
-from sphinx.util.texescape import escape as tex_escape  # noqa: E402
-
-from seedimport.catalog import load_catalog  # noqa: E402  (needs the path above)
-from seedimport.errors import SeedError  # noqa: E402
-from site_address import published_url, repository_url  # noqa: E402
 
 try:
     CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
@@ -41,40 +39,40 @@ smartquotes = False  # seed punctuation is restored by the importer, never guess
 
 extensions = [
     "myst_parser",
-    "markup_checks",  # an unclosed fence or a heading swallowed by a directive fails the build
+    "kexuebook.sphinx.content.markup_checks",  # an unclosed fence or a heading swallowed by a directive fails the build
     "sphinxcontrib.bibtex",
     "sphinxcontrib.katex",
-    "book_toctree",  # parts and chapters from chapters/book.toml
-    "book_text",  # {book}`chapters` ...: the cover's counts and title from chapters/book.toml
-    "numbering",  # chapters 1–8 through the parts; the author's equation tags
-    "chapter_bibliography",  # each chapter's references at its end
-    "katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
-    "book_values",  # {value}`topic.name`: numbers computed by bookmath at build time
-    "excerpt_quote",  # {excerpt-quote}`…`: the author's words, checked against the chapter's excerpt
-    "pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
-    "plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or bookmath changes
-    "plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
+    "kexuebook.sphinx.content.toctree",  # parts and chapters from chapters/book.toml
+    "kexuebook.sphinx.content.book_text",  # {book}`chapters` ...: the cover's counts and title from chapters/book.toml
+    "kexuebook.sphinx.content.numbering",  # chapters 1–8 through the parts; the author's equation tags
+    "kexuebook.sphinx.content.chapter_bibliography",  # each chapter's references at its end
+    "kexuebook.sphinx.html.katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
+    "kexuebook.sphinx.content.values",  # {value}`topic.name`: numbers computed by kexuebook.math at build time
+    "kexuebook.sphinx.content.excerpt_quote",  # {excerpt-quote}`…`: the author's words, checked against the chapter's excerpt
+    "kexuebook.sphinx.content.pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
+    "kexuebook.sphinx.content.plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or kexuebook.math changes
+    "kexuebook.sphinx.content.plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams
     "sphinxext.opengraph",  # HTML: Open Graph tags for link previews
     "notfound.extension",  # HTML: the 404 page, outside every toctree, working at any depth
-    "page_meta",  # HTML: Chinese descriptions and titles, the book's address for the two above
-    "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
-    "search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
-    "search_page_data",  # HTML search: the dictionary and reading order for the query splitter
-    "copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
-    "ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
-    "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
-    "latex_numbers",  # PDF: equation and figure numbers exactly as in the HTML
-    "latex_excerpt",  # PDF: the seed's excerpt set apart from our commentary
-    "latex_figures",  # PDF: figures written by cairo, their labels real text (no Type 3 fonts)
-    "latex_bibliography",  # PDF: each chapter's references at its end, not all at the back
-    "latex_build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
-    "pdf_download",  # HTML: the cover and the navigation link the PDF when a current one exists, never a stale one
-    "offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
-    "epub_book",  # EPUB: the cover image, drawn from the title and credits
-    "part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
-    "figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
-    "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
+    "kexuebook.sphinx.html.page_meta",  # HTML: Chinese descriptions and titles, the book's address for the two above
+    "kexuebook.sphinx.html.a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
+    "kexuebook.sphinx.html.search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
+    "kexuebook.sphinx.html.search_page_data",  # HTML search: the dictionary and reading order for the query splitter
+    "kexuebook.sphinx.html.copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
+    "kexuebook.sphinx.html.ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
+    "kexuebook.sphinx.latex.structure",  # PDF: title/imprint pages, front and back matter, part introductions
+    "kexuebook.sphinx.latex.numbering",  # PDF: equation and figure numbers exactly as in the HTML
+    "kexuebook.sphinx.latex.excerpt",  # PDF: the seed's excerpt set apart from our commentary
+    "kexuebook.sphinx.latex.figures",  # PDF: figures written by cairo, their labels real text (no Type 3 fonts)
+    "kexuebook.sphinx.latex.bibliography",  # PDF: each chapter's references at its end, not all at the back
+    "kexuebook.sphinx.latex.build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
+    "kexuebook.sphinx.html.pdf_download",  # HTML: the cover and the navigation link the PDF when a current one exists, never a stale one
+    "kexuebook.sphinx.html.offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
+    "kexuebook.sphinx.epub.book",  # EPUB: the cover image, drawn from the title and credits
+    "kexuebook.sphinx.html.part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
+    "kexuebook.sphinx.html.figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
+    "kexuebook.sphinx.html.cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
@@ -93,7 +91,7 @@ plot_formats = ["svg", "pdf"]
 plot_html_show_formats = False
 plot_html_show_source_link = False
 plot_include_source = False
-plot_pre_code = "import numpy as np\nfrom matplotlib import pyplot as plt\nimport bookmath"
+plot_pre_code = "import numpy as np\nfrom matplotlib import pyplot as plt\nimport kexuebook.math"
 plot_rcparams = {
     # Debian's Noto CJK .ttc files hold the JP face first; asking for "SC" by name picks the
     # simplified Chinese glyphs (直, 骨, 说 differ).
@@ -125,7 +123,7 @@ html_js_files = ["book.js"]  # the visible sidebar buttons work on phones
 html_last_updated_fmt = None
 html_search_language = "zh"
 # jieba's default dictionary splits the book's terms (自编码器, 信息瓶颈 ...); ours keeps them whole.
-html_search_options = {"dict": str(ROOT / "_ext" / "zh-search-dict.txt")}
+html_search_options = {"dict": str(ROOT / "kexuebook" / "sphinx" / "html" / "zh-search-dict.txt")}
 html_theme_options = {
     "use_download_button": False,  # the theme's button prints the page; the cover links the real PDF
     "use_fullscreen_button": False,
@@ -158,7 +156,7 @@ notfound_template = "404.html"  # _themes/kexue/404.html, in Chinese
 katex_prerender = True  # math is HTML at build time: no script, no CDN, works offline
 katex_css_path = "katex/katex.min.css"  # copied from node_modules by katex_assets
 
-# -- Publishing: the address and the repository come from the hosts' builds (_ext/site_address.py)
+# -- Publishing: the address and the repository come from the hosts' builds (kexuebook/sphinx/html/site_address.py)
 html_baseurl = published_url()  # canonical links, the sitemap, the 404 page's base; "" locally
 if html_baseurl:  # a sitemap needs absolute addresses, which a local build does not know
     extensions.append("sphinx_sitemap")
@@ -182,7 +180,7 @@ epub_copyright = copyright  # the licence, as dc:rights
 epub_language = "zh-CN"  # BCP 47, as EPUB wants it (not Sphinx's zh_CN)
 epub_identifier = "urn:uuid:09d229c3-8b20-54b0-a2e0-dcfd020371e6"  # uuid5(NAMESPACE_URL, "urn:kexue-reader:book"), fixed
 epub_scheme = "uuid"
-epub_cover = ("_static/epub-cover.png", "")  # drawn by epub_book; readers show it, no extra page
+epub_cover = ("_static/epub-cover.png", "")  # drawn by kexuebook.sphinx.epub.book; readers show it, no extra page
 epub_show_urls = "no"  # links stay links; no URL printed after each
 epub_css_files = ["book-epub.css"]  # one full-width colon in the chapter card
 epub_basename = "book"
@@ -193,7 +191,7 @@ epub_basename = "book"
 latex_engine = "xelatex"
 latex_documents = [(root_doc, "book.tex", project, author, "manual", False)]
 latex_docclass = {"manual": "ctexbook"}
-latex_toplevel_sectioning = "part"  # the cover's entries are \part; see _ext/latex_structure.py
+latex_toplevel_sectioning = "part"  # the cover's entries are \part; see kexuebook/sphinx/latex/structure.py
 latex_front_matter = ["preface"]  # a \chapter without number before the parts
 latex_back_matter = ["glossary", "bibliography"]  # after the parts, before the index
 latex_additional_files = ["latex/kexuebook.sty"]
@@ -229,5 +227,5 @@ latex_elements = {
         r"本书的程序代码（导入器、扩展、测试）以MIT许可发布。\par}",
     ]),
     "maketitle": r"\bookfrontmatter\booktitlepage",
-    "tableofcontents": "",  # printed after the imprint page by latex_structure
+    "tableofcontents": "",  # printed after the imprint page by kexuebook.sphinx.latex.structure
 }

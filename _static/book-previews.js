@@ -1,6 +1,6 @@
 /* Previews of a reference's target, in place: hover or focus a link (desktop, keyboard), or tap
  * it (phone; a second tap, or the preview's own link, follows it). The previews are built with
- * the book (_ext/ref_previews.py: _static/previews/<page>.json) and fetched from the book itself
+ * the book (kexuebook/sphinx/html/ref_previews.py: _static/previews/<page>.json) and fetched from the book itself
  * on first use, so they work offline. Escape, a tap elsewhere or leaving the link closes them. */
 "use strict";
 

@@ -1,7 +1,7 @@
 /* The book's search, on top of Sphinx 8.2's searchtools.js. Loaded on search.html only, before
  * searchtools.js, which keeps a `Scorer` and a `splitQuery` that are already defined (its public
  * hooks). The book's data (its dictionary, reading order, kinds of page) is a JSON element that
- * _ext/search_page_data.py writes into the page.
+ * kexuebook/sphinx/html/search_page_data.py writes into the page.
  *
  * - Query segmentation: a Chinese query is cut into the words the index holds (the index's own
  *   vocabulary and the book's jieba dictionary), fewest words first, so a compound of indexed

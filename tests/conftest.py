@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
-import sys
 import threading
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from helpers import ROOT, sphinx_build
 
 pytest_plugins = ["sphinx.testing.fixtures"]  # the `app` fixture of the extension tests
 
-sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
 # sphinx.testing's fixtures (`app`, `make_app`, @pytest.mark.sphinx(testroot=...)) for the tiny
 # projects under tests/roots/test-<name>/, as Sphinx's own extensions and sphinxcontrib-bibtex test.

@@ -41,8 +41,8 @@ def article_text(soup: BeautifulSoup) -> str:
 # -- the seed as the book must show it (fidelity, BOOK-DESIGN.md) ----------------------------------
 def seed_articles() -> dict:
     """Chapter slug → the importer's model of that chapter's seed article."""
-    from seedimport.catalog import load_catalog
-    from seedimport.parse import read_listing
+    from kexuebook.catalog import load_catalog
+    from kexuebook.importer.parse import read_listing
 
     catalog = load_catalog(ROOT / "chapters" / "book.toml")
     out = {}
@@ -64,7 +64,7 @@ def normalise(text: str, drop_hyphens: bool = False) -> str:
 
 def phrases(text: str, drop_hyphens: bool = False) -> list[str]:
     """The prose pieces of a seed block, normalised (its inline math is compared as TeX)."""
-    from seedimport.render import restored_prose
+    from kexuebook.importer.render import restored_prose
 
     pieces = (normalise(v, drop_hyphens) for k, v in restored_prose(text) if k == "text")
     return [p for p in pieces if p]
@@ -72,15 +72,15 @@ def phrases(text: str, drop_hyphens: bool = False) -> list[str]:
 
 def seed_prose(article) -> list[str]:
     """The texts of an article that the reader reads as prose: its title and non-math blocks."""
-    from seedimport.model import MATH_KINDS
+    from kexuebook.importer.model import MATH_KINDS
 
     return [article.title, *[b.text for b in article.blocks if b.kind not in MATH_KINDS]]
 
 
 def seed_formulas(article) -> list[str]:
     """Every TeX formula of an article: its display equations, then its inline math."""
-    from seedimport.model import MATH_KINDS
-    from seedimport.render import restored_prose
+    from kexuebook.importer.model import MATH_KINDS
+    from kexuebook.importer.render import restored_prose
 
     display = [b.text for b in article.blocks if b.kind in MATH_KINDS]
     return display + [v for text in seed_prose(article)[1:] for k, v in restored_prose(text) if k == "math"]

@@ -11,8 +11,8 @@ import pytest
 from pybtex.database import parse_file
 
 from helpers import ROOT, page
-from pinyin_order import pinyin_key
-from seedimport.catalog import load_catalog
+from kexuebook.catalog import load_catalog
+from kexuebook.sphinx.content.pinyin_order import pinyin_key
 
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
 BIB = ROOT / "references.bib"

@@ -11,8 +11,8 @@ import dataclasses
 import pytest
 
 from helpers import ROOT
-from seedimport.catalog import load_catalog
-from seedimport.numerals import chinese_numeral
+from kexuebook.catalog import load_catalog
+from kexuebook.importer.numerals import chinese_numeral
 
 
 @pytest.mark.parametrize(

@@ -210,7 +210,7 @@ def test_every_page_links_the_general_index_and_the_glossary(html_dir):
 
 
 def test_the_cover_lists_every_chapter_under_its_part(html_dir):
-    from seedimport.catalog import load_catalog
+    from kexuebook.catalog import load_catalog
 
     book = load_catalog(ROOT / "chapters" / "book.toml")
     cover = html_dir / "index.html"
@@ -229,7 +229,7 @@ def test_the_cover_lists_every_chapter_under_its_part(html_dir):
 
 
 def test_part_pages_say_which_part_they_are(html_dir):
-    from seedimport.catalog import load_catalog
+    from kexuebook.catalog import load_catalog
 
     book = load_catalog(ROOT / "chapters" / "book.toml")
     numerals = "一二三四五"

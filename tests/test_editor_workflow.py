@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, article_text, page, sphinx_build
-from seedimport import __main__ as importer
-from seedimport.catalog import load_catalog
-from seedimport.numerals import chinese_numeral
-from seedimport.parse import read_listing
-from seedimport.render import render_chapter_skeleton
+from kexuebook.catalog import load_catalog
+from kexuebook.importer import __main__ as importer
+from kexuebook.importer.numerals import chinese_numeral
+from kexuebook.importer.parse import read_listing
+from kexuebook.importer.render import render_chapter_skeleton
 
 DATA = Path(__file__).parent / "data"
 SECOND = DATA / "second-listing.txt"
@@ -37,7 +37,7 @@ QUOTE_LINE = 8  # a one-sentence quotation: only an override can say so
 
 
 def run_importer(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "seedimport", "--root", str(root), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "kexuebook.importer", "--root", str(root), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -68,8 +68,8 @@ def test_readme_explains_adding_an_article():
 
 def test_readme_gives_the_editors_loop():
     """The preview's address and port option, what it follows, moving a chapter, citing, overrides."""
-    from seedimport.catalog import MAX_OVERRIDES_PER_SEED
-    from seedimport.schema import OVERRIDE_KINDS
+    from kexuebook.catalog import MAX_OVERRIDES_PER_SEED
+    from kexuebook.importer.schema import OVERRIDE_KINDS
     from tools.livehtml import DEFAULT_PORT, RESTART_ON
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -273,7 +273,7 @@ def test_nothing_about_the_seed_is_hard_coded_in_the_importer():
     facts = seed_facts()
     catalog = load_catalog(ROOT / "chapters" / "book.toml")
     override_lines = {n for lines in catalog.overrides.values() for n in lines}
-    for module in sorted((ROOT / "seedimport").glob("*.py")):
+    for module in sorted((ROOT / "kexuebook" / "importer").glob("*.py")):
         source = module.read_text(encoding="utf-8")
         for fact in facts:
             assert fact not in source, f"{module.name} holds {fact!r} from the seed"
@@ -312,8 +312,8 @@ def test_skeletons_are_created_without_hard_links_too(book_copy, monkeypatch):
 def test_the_suggested_entry_is_valid_toml_with_a_free_slug(title, slug):
     import datetime as dt
 
-    from seedimport.model import Article
-    from seedimport.suggest import missing_entry_message
+    from kexuebook.importer.model import Article
+    from kexuebook.importer.suggest import missing_entry_message
 
     catalog = load_catalog(ROOT / "chapters" / "book.toml")
     article = Article(title=title, author="某人", date=dt.date(2023, 9, 14), readers=1, title_line=1)

@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import ROOT, normalise, phrases, seed_articles, seed_prose, sphinx_build
-from seedimport.catalog import load_catalog
-from seedimport.render import equation_label
+from kexuebook.catalog import load_catalog
+from kexuebook.importer.render import equation_label
 
 pytestmark = pytest.mark.epub
 

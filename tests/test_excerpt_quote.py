@@ -1,4 +1,4 @@
-"""The quotation check (_ext/excerpt_quote.py) on a tiny Sphinx project, tests/roots/test-quotation:
+"""The quotation check (kexuebook/sphinx/content/excerpt_quote.py) on a tiny Sphinx project, tests/roots/test-quotation:
 a faithful quotation renders and passes; an unfaithful one is a warning naming file and line."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from excerpt_quote import normalise
+from kexuebook.sphinx.content.excerpt_quote import normalise
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import ROOT
 
-CONF = f"""
-import sys
-sys.path.insert(0, {str(ROOT / "_ext")!r})
-extensions = ["myst_parser", "sphinxcontrib.katex", "katex_assets"]
+CONF = """
+extensions = ["myst_parser", "sphinxcontrib.katex", "kexuebook.sphinx.html.katex_assets"]
 myst_enable_extensions = ["dollarmath"]
 katex_prerender = True
 katex_css_path = "katex/katex.min.css"

@@ -5,12 +5,8 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import ROOT
-
-CONF = f"""
-import sys
-sys.path.insert(0, {str(ROOT / "_ext")!r})
-extensions = ["myst_parser", "page_meta"]
+CONF = """
+extensions = ["myst_parser", "kexuebook.sphinx.html.page_meta"]
 html_theme = "sphinx_book_theme"
 """
 

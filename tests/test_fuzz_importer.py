@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from helpers import ROOT
-from seedimport.__main__ import apply, drift, plan_import
-from seedimport.catalog import Chapter, load_catalog
-from seedimport.errors import SeedError
-from seedimport.model import MATH_KINDS
-from seedimport.parse import decode, parse_listing
-from seedimport.render import render_card, render_chapter_skeleton, render_excerpt
-from seedimport.texguard import check_tex
+from kexuebook.catalog import Chapter, load_catalog
+from kexuebook.importer.__main__ import apply, drift, plan_import
+from kexuebook.importer.errors import SeedError
+from kexuebook.importer.model import MATH_KINDS
+from kexuebook.importer.parse import decode, parse_listing
+from kexuebook.importer.render import render_card, render_chapter_skeleton, render_excerpt
+from kexuebook.importer.texguard import check_tex
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SEED = SEEDS[0]

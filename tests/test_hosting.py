@@ -55,9 +55,9 @@ def known_config_names() -> set[str]:
     import sphinx.builders.html
     from sphinx.config import Config
 
-    registering = [*(ROOT / "_ext").glob("*.py"), Path(sphinx.builders.html.__file__)]
+    registering = [*(ROOT / "kexuebook" / "sphinx").rglob("*.py"), Path(sphinx.builders.html.__file__)]
     added = {m for path in registering for m in re.findall(r"""add_config_value\(\s*['"](\w+)['"]""", path.read_text(encoding="utf-8"))}
-    from pdf_download import DOWNLOADS  # these are registered in a loop over the table
+    from kexuebook.sphinx.html.pdf_download import DOWNLOADS  # these are registered in a loop over the table
 
     return set(Config.config_values) | added | {download.config for download in DOWNLOADS}
 
@@ -138,7 +138,7 @@ def test_pages_workflow_builds_the_book_and_uploads_the_html(workflow):
 
 
 def test_pages_workflow_sets_the_address_and_repository_conf_reads(workflow):
-    from site_address import published_url, repository_url
+    from kexuebook.sphinx.html.site_address import published_url, repository_url
 
     step = next(s for s in steps(workflow, "build") if s.get("run") == "make book")
     env = step["env"]
@@ -246,7 +246,7 @@ def test_the_source_buttons_point_at_the_hand_written_chapter(site_zip_build):
 
 @pytest.mark.parametrize("value", ["books.example.org", "ftp://x/", "https://"])
 def test_a_malformed_address_stops_the_build_with_its_name(value):
-    from site_address import published_url
+    from kexuebook.sphinx.html.site_address import published_url
 
     with pytest.raises(ValueError, match="BOOK_BASEURL"):
         published_url({"BOOK_BASEURL": value})

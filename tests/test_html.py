@@ -7,8 +7,8 @@ import re
 import pytest
 
 from helpers import ROOT, article_text, normalise, page, phrases, seed_articles, seed_formulas, seed_prose, tex_form
-from seedimport.catalog import load_catalog
-from seedimport.render import equation_label, restored_text
+from kexuebook.catalog import load_catalog
+from kexuebook.importer.render import equation_label, restored_text
 
 CATALOG = load_catalog(ROOT / "chapters" / "book.toml")
 

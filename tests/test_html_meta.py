@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
 from helpers import ROOT, page
-
-sys.path.insert(0, str(ROOT / "_ext"))
-import page_meta  # the extension under test
+from kexuebook.sphinx.html import page_meta  # the extension under test
 
 BOOK = "科学空间选读：机器学习八篇注解"
 
@@ -196,5 +193,5 @@ def test_custom_search_dictionary_is_loaded(html_dir):
 
 def test_search_dictionary_path_is_configured():
     conf = (ROOT / "conf.py").read_text(encoding="utf-8")
-    assert 'html_search_options = {"dict": str(ROOT / "_ext" / "zh-search-dict.txt")}' in conf
-    assert (ROOT / "_ext" / "zh-search-dict.txt").is_file()
+    assert 'html_search_options = {"dict": str(ROOT / "kexuebook" / "sphinx" / "html" / "zh-search-dict.txt")}' in conf
+    assert (ROOT / "kexuebook" / "sphinx" / "html" / "zh-search-dict.txt").is_file()

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from seedimport.catalog import MAX_OVERRIDES_PER_SEED, load_catalog
-from seedimport.model import MATH_KINDS, Kind
-from seedimport.parse import read_listing
-from seedimport.punctuation import restore
-from seedimport.render import restored_text
+from kexuebook.catalog import MAX_OVERRIDES_PER_SEED, load_catalog
+from kexuebook.importer.model import MATH_KINDS, Kind
+from kexuebook.importer.parse import read_listing
+from kexuebook.importer.punctuation import restore
+from kexuebook.importer.render import restored_text
 
 SEED = ROOT / "seeds" / "000_170a4f6d82912704.txt"
 ORACLE = Path(__file__).parent / "seed-line-kinds.tsv"
@@ -86,6 +86,6 @@ def test_punctuation_is_restored_where_the_sentence_is_chinese(scraped, restored
 
 
 def test_committed_generated_files_equal_the_importers_output():
-    result = subprocess.run([sys.executable, "-m", "seedimport", "--check"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "kexuebook.importer", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, f"generated files drifted from the importer (run `make import`):\n{result.stderr}"
 

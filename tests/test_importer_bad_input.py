@@ -1,4 +1,4 @@
-"""Bad input to `python -m seedimport`: each case imports correctly or stops cleanly.
+"""Bad input to `python -m kexuebook.importer`: each case imports correctly or stops cleanly.
 
 Every case runs the importer's command (in this process: its ``main``) on a copy of the book with
 one bad listing added to seeds/ (and a [[chapters]] entry for its article in the copy's
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from seedimport import __main__ as importer
-from seedimport.errors import shown
+from kexuebook.importer import __main__ as importer
+from kexuebook.importer.errors import shown
 
 SEED = "900_new.txt"
 TITLE = "测试文章：坏输入"
@@ -66,7 +66,7 @@ class Run:
 
 
 def run_importer(root: Path, *args: str) -> Run:
-    """``python -m seedimport --root ROOT ARGS``, run in this process (an exception fails the test)."""
+    """``python -m kexuebook.importer --root ROOT ARGS``, run in this process (an exception fails the test)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = importer.main(["--root", str(root), *args])
@@ -422,7 +422,7 @@ def test_bom_and_line_ends_import_like_plain_utf8(book_copy, tmp_path, variant):
 
 
 def test_catalog_check_alone_reports_book_toml_mistakes(book_copy):
-    """`make html` runs `python -m seedimport --catalog` first: the message, not a Sphinx report."""
+    """`make html` runs `python -m kexuebook.importer --catalog` first: the message, not a Sphinx report."""
     catalog = edit_book_toml(book_copy, "chrome_lines =", "chrome_line =")
     line = next(n for n, text in enumerate(catalog.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("chrome_line ="))
     result = run_importer(book_copy, "--catalog")

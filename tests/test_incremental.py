@@ -1,15 +1,17 @@
 """Incremental builds follow every source of a page (issue 16): `make html` twice, an edit between.
 
 On a small synthetic book (tools/synth_book.py, two articles) whose first chapter has a figure
-computed by a script of its own and numbers computed by bookmath (``{value}``), each test edits
+computed by a script of its own and numbers computed by kexuebook.math (``{value}``), each test edits
 one source and builds again into the same folders, as ``make html`` does: the page must show the
 edit.  The figure once never changed (the plot directive noted no dependency), nor did a number
-whose text comes from bookmath/prose.py or from the corpus.
+whose text comes from kexuebook/math/prose.py or from the corpus.  The book's builds import its
+own copy of the package (PYTHONPATH), as they would in a checkout of their own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -19,14 +21,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import STRICT, article_text
-from seedimport import __main__ as importer
+from kexuebook.importer import __main__ as importer
 from tools.synth_book import write_book
 
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 OTHER = "chapters/regularization/synthetic-0002"
 SCRIPT = "chapters/probabilistic-models/figures/demo.py"
 FIGURE = '''"""A figure of the synthetic chapter: a line whose height the test changes."""
-from bookmath.prose import significant
+from kexuebook.math.prose import significant
 
 HEIGHT = 1.0
 fig, ax = plt.subplots()
@@ -50,7 +52,8 @@ def build(book: Path) -> str:
     document's name hid every re-read document from `reread`."""
     out = book / "_build"
     command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"), "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(book)}  # the copy's kexuebook, not the installed one
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
@@ -96,19 +99,19 @@ def test_editing_the_figure_script_redraws_the_figure(book):
     assert figure_bytes(book) != before
 
 
-def test_editing_bookmath_prose_rewrites_the_numbers_and_the_figure(book):
+def test_editing_the_formulas_prose_rewrites_the_numbers_and_the_figure(book):
     before = figure_bytes(book)
-    edit(book / "bookmath" / "prose.py", 'trim="-")', 'trim="-") + "′"')
+    edit(book / "kexuebook" / "math" / "prose.py", 'trim="-")', 'trim="-") + "′"')
     output = build(book)
     assert CHAPTER in reread(output) and OTHER not in reread(output), "the pages that use it, no others"
     assert "伽马取2′" in "".join(article_text(page(book, CHAPTER)).split())
-    assert figure_bytes(book) != before, "the figure's title is written by bookmath.prose"
+    assert figure_bytes(book) != before, "the figure's title is written by kexuebook.math.prose"
 
 
 def test_editing_the_corpus_recounts(book):
     text = "".join(article_text(page(book, CHAPTER)).split())
     count = int(re.search(r"语料共有(\d+)句", text).group(1))
-    with (book / "bookmath" / "data" / "corpus.txt").open("a", encoding="utf-8") as corpus:
+    with (book / "kexuebook" / "math" / "data" / "corpus.txt").open("a", encoding="utf-8") as corpus:
         corpus.write("新 加 的 一 句\n")
     assert CHAPTER in reread(build(book))
     assert f"语料共有{count + 1}句" in "".join(article_text(page(book, CHAPTER)).split())

@@ -25,9 +25,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import ROOT, article_text, sphinx_build
-from seedimport.errors import SeedError
-from seedimport.parse import parse_listing
-from seedimport.render import restored_text
+from kexuebook.importer.errors import SeedError
+from kexuebook.importer.parse import parse_listing
+from kexuebook.importer.render import restored_text
 
 DATA = Path(__file__).parent / "data"
 SEED = "950_injection.txt"
@@ -49,7 +49,7 @@ def copy_book(target: Path) -> Path:
 
 
 def run_importer(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "seedimport", "--root", str(root)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "kexuebook.importer", "--root", str(root)], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -317,8 +317,8 @@ def test_inline_math_cannot_hide_from_the_guard():
 
 def test_math_starting_with_a_colon_stays_math(tmp_path):
     """A display equation whose TeX starts with ':' must not become a directive option."""
-    from seedimport.catalog import Chapter, Part
-    from seedimport.render import render_excerpt
+    from kexuebook.catalog import Chapter, Part
+    from kexuebook.importer.render import render_excerpt
 
     articles, _ = parse_listing(["标题", "By 某人 | 2020-01-01 | 1位读者 | 引用正文。", "$$:nowrap: x$$"], "x.txt")
     chapter = Chapter("t", Part("p", 1), "标题", 1, "k")

@@ -28,7 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import ROOT
-from seedimport.catalog import load_catalog
+from kexuebook.catalog import load_catalog
 from tools.synth_book import write_book
 
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
@@ -89,7 +89,7 @@ class Live:
 def live(tmp_path_factory):
     work = tmp_path_factory.mktemp("livehtml")
     book = write_book(2, work / "book")
-    subprocess.run([sys.executable, "-m", "seedimport", "--root", str(book)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "kexuebook.importer", "--root", str(book)], cwd=ROOT, check=True, capture_output=True)
     port = free_port()
     log = work / "livehtml.log"
     with log.open("w") as out:
@@ -224,7 +224,7 @@ def test_a_new_article_appears_while_the_preview_runs(live):
         '\n[[chapters]]\nslug = "sgd-adam"\npart = "tooling"\ntitle = "从SGD到Adam:步长的故事"\nbibkey = "sgd-adam"\n'
         '\n[[overrides]]\nseed = "100_second.txt"\nline = 8\nkind = "quote"\n',
     )
-    imported = subprocess.run([sys.executable, "-m", "seedimport", "--root", str(live.book)], cwd=ROOT, capture_output=True, text=True)
+    imported = subprocess.run([sys.executable, "-m", "kexuebook.importer", "--root", str(live.book)], cwd=ROOT, capture_output=True, text=True)
     assert imported.returncode == 0, imported.stderr
     live.append("references.bib", "\n@misc{sgd-adam,\n  author = {王小明},\n  title = {从SGD到Adam：步长的故事},\n  year = {2023},\n}\n")
     chapter = load_catalog(live.book / "chapters" / "book.toml").chapter_for("从SGD到Adam:步长的故事")

@@ -94,7 +94,7 @@ def test_every_page_figure_font_and_the_search_index_are_precached(html_dir):
 def test_each_revision_is_the_hash_of_the_file_and_the_cache_is_named_by_them(html_dir):
     import hashlib
 
-    from precache import Entry, cache_version
+    from kexuebook.sphinx.html.precache import Entry, cache_version
 
     listing = worker_listing(html_dir)
     for path, revision in listing.items():
@@ -204,7 +204,7 @@ def test_after_visiting_the_cover_the_book_reads_and_searches_offline(browser, h
 @pytest.mark.browser
 def test_a_new_build_replaces_the_cache(browser, hosted):
     """A changed page reaches a reader who visited before: new list, new cache, the old one gone."""
-    from offline import MANIFEST, icon_paths, write_worker
+    from kexuebook.sphinx.html.offline import MANIFEST, icon_paths, write_worker
 
     site, url = hosted
     context, tab, _ = visit_cover(browser, url)
@@ -255,7 +255,7 @@ def test_chromium_finds_the_book_installable(browser, hosted):
 @pytest.mark.browser
 def test_a_preview_build_retires_a_worker_left_by_an_earlier_build(browser, hosted):
     """The live preview (offline_worker = False) must show the page as edited, not a stored one."""
-    from offline import RETIRING_WORKER
+    from kexuebook.sphinx.html.offline import RETIRING_WORKER
 
     site, url = hosted
     context, tab, _ = visit_cover(browser, url)
@@ -289,7 +289,7 @@ def tiny_book(tmp_path: Path, worker: bool) -> Path:
     shutil.copyfile(ROOT / "_static" / "favicon.svg", source / "_static" / "favicon.svg")
     shutil.copyfile(ROOT / "_static" / "offline.js", source / "_static" / "offline.js")
     (source / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\nextensions = ['offline']\n"
+        "extensions = ['kexuebook.sphinx.html.offline']\n"
         "html_static_path = ['_static']\nhtml_favicon = '_static/favicon.svg'\nproject = '书名：副题'\n", encoding="utf-8")
     (source / "index.rst").write_text("Cover\n=====\n\nText.\n", encoding="utf-8")
     app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out", confoverrides={"offline_worker": worker})

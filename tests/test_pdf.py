@@ -1,5 +1,5 @@
 """The LaTeX PDF: structure and numbers as in the HTML, fidelity, fonts, clean log, same bytes,
-and the HTML book offering it (``_ext/pdf_download.py``).
+and the HTML book offering it (``kexuebook/sphinx/html/pdf_download.py``).
 
 The PDF is built once per test run into a temporary folder (Sphinx's LaTeX builder, then the
 Makefile Sphinx writes next to the .tex, i.e. exactly what ``make latexpdf`` runs); the
@@ -20,7 +20,7 @@ import pytest
 from helpers import ROOT, article_text, page, seed_articles, seed_formulas, seed_prose, sphinx_build, tex_form
 from helpers import normalise as _normalise
 from helpers import phrases as _phrases
-from seedimport.catalog import load_catalog
+from kexuebook.catalog import load_catalog
 
 pytestmark = pytest.mark.pdf
 
@@ -125,7 +125,7 @@ def phrases(text: str) -> list[str]:
 
 def html_heading(tag) -> tuple[str, str]:
     """(number, title) of an HTML heading: ('6.2', '原文(节选)'), ('第一部分', '概率模型') for a part
-    page (_ext/part_numbers.py); number '' when unnumbered."""
+    page (kexuebook/sphinx/html/part_numbers.py); number '' when unnumbered."""
     number = tag.select_one(".section-number, .part-number")
     num = number.get_text(strip=True).rstrip(".") if number else ""
     if number:
@@ -539,7 +539,7 @@ def html_index(html_dir) -> list[tuple[str, list[tuple[str, list[str]]]]]:
 
 
 def _check_index(groups, where: str) -> None:
-    from pinyin_order import OVERRIDES, initial, pinyin_key, read_overrides
+    from kexuebook.sphinx.content.pinyin_order import OVERRIDES, initial, pinyin_key, read_overrides
 
     letters = [letter for letter, _ in groups]
     assert letters == sorted(letters) and set(letters) <= set(LETTERS), f"{where}: groups A–Z only, in order: {letters}"

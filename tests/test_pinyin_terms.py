@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import page
-from pinyin_order import initial, pinyin_key
+from kexuebook.sphinx.content.pinyin_order import initial, pinyin_key
 
 
 @pytest.mark.parametrize("term, reading", [("重参数化", "chong2 can1 shu4 hua4"), ("重构误差", "chong2 gou4 wu4 cha1")])

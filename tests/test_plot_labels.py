@@ -1,15 +1,13 @@
-"""_ext/plot_labels.py: a label before a matplotlib ``plot`` figure can be cited with numref."""
+"""kexuebook/sphinx/content/plot_labels.py: a label before a matplotlib ``plot`` figure can be cited with numref."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import ROOT, page, sphinx_build
+from helpers import page, sphinx_build
 
-CONF = f"""
-import sys
-sys.path.insert(0, {str(ROOT / "_ext")!r})
-extensions = ["matplotlib.sphinxext.plot_directive", "plot_labels"]
+CONF = """
+extensions = ["matplotlib.sphinxext.plot_directive", "kexuebook.sphinx.content.plot_labels"]
 numfig = True
 plot_formats = ["png"]
 plot_html_show_formats = False

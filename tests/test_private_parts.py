@@ -11,9 +11,8 @@ import sphinxcontrib.bibtex.domain
 from sphinx.errors import ExtensionError
 from sphinxcontrib import katex
 
-import chapter_bibliography
-import katex_assets
-import numbering
+from kexuebook.sphinx.content import chapter_bibliography, numbering
+from kexuebook.sphinx.html import katex_assets
 from tools import livehtml
 
 NOTES = "README.md, 'Maintenance notes'"

@@ -38,7 +38,7 @@ def test_a_chapter_is_indexed_under_every_name_of_a_term_it_uses(html_dir):
 def test_the_search_page_carries_the_dictionary_and_the_reading_order(html_dir):
     page = BeautifulSoup((html_dir / "search.html").read_text(encoding="utf-8"), "html.parser")
     data = json.loads(page.select_one("script#book-search-data").string)
-    dictionary = [line.split()[0] for line in (ROOT / "_ext" / "zh-search-dict.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    dictionary = [line.split()[0] for line in (ROOT / "kexuebook" / "sphinx" / "html" / "zh-search-dict.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert data["dictionary"] == dictionary
     assert data["order"][0] == "index" and len(data["order"]) == len(set(data["order"]))
     chapters = [d for d in data["order"] if data["kinds"].get(d) == "chapter"]

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import ROOT
-
 ZIP_NAME = "kexue-reader-html.zip"
 CHAPTER = "chapters/losses/focal-loss.html"
 QUERY, QUERY_HIT = "自编码器", "chapters/probabilistic-models/vae.html"
@@ -116,7 +114,7 @@ def test_the_unzipped_book_reads_and_searches_from_file_urls(browser, unpacked):
 def tiny_book(tmp_path: Path) -> Path:
     source = tmp_path / "src"
     (source / "_static").mkdir(parents=True)
-    (source / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\nextensions = ['pdf_download']\n", encoding="utf-8")
+    (source / "conf.py").write_text("extensions = ['kexuebook.sphinx.html.pdf_download']\n", encoding="utf-8")
     (source / "index.rst").write_text("Cover\n=====\n\nText.\n\n.. toctree::\n\n   page\n", encoding="utf-8")
     (source / "page.rst").write_text("Page\n====\n\nText.\n", encoding="utf-8")
     return source

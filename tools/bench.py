@@ -243,7 +243,7 @@ MAXRSS = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=T
 def scale_build(count: int, parallel: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"bench-scale-{count}-") as tmp:
         sources = write_book(count, Path(tmp) / "book")
-        run([sys.executable, "-m", "seedimport", "--root", str(sources)])
+        run([sys.executable, "-m", "kexuebook.importer", "--root", str(sources)])
         out = Path(tmp) / "out"
         # Synthetic skeleton chapters are not checked for the book's warnings (no guide yet).
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *NO_PDF, *(["-j", "auto"] if parallel else []), "-d", str(out / ".doctrees"), str(sources), str(out / "html")]

@@ -9,7 +9,7 @@ changed.  It follows every file of the book:
   rebuilt in place (each page notes what it depends on);
 - chapters/book.toml: rebuilt in place, or restarted when the change alters a value of conf.py
   (the title counts the chapters); a book.toml that does not load is shown, not built;
-- conf.py, _ext/, seedimport/, bookmath/: the process restarts, since Python modules cannot be
+- conf.py, kexuebook/: the process restarts, since Python modules cannot be
   reloaded safely.
 
 A build that fails (a syntax error in conf.py, a broken book.toml, an extension's exception)
@@ -47,7 +47,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 ROOT = Path(__file__).resolve().parent.parent
 # Changes here change Python code that Sphinx has imported: restart rather than rebuild.
-RESTART_ON = ("conf.py", "_ext/", "seedimport/", "bookmath/")
+RESTART_ON = ("conf.py", "kexuebook/")
 CATALOG = "chapters/book.toml"
 DEFAULT_PORT = 8000  # the README names it
 IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests"]
@@ -191,7 +191,7 @@ class Preview:
     def fail(self, what: str, err: BaseException) -> None:
         """Keep the error for the pages and print it; a traceback only for what is not the book's own message."""
         module = type(err).__module__.split(".")[0]
-        detail = str(err) if module in ("sphinx", "seedimport", "book_catalog") else "".join(traceback.format_exception(err))
+        detail = str(err) if module in ("sphinx", "kexuebook") else "".join(traceback.format_exception(err))
         self.error = f"{what}:\n{detail}"
         print(f"livehtml: {what}:\n{detail}", file=sys.stderr, flush=True)
 
@@ -217,8 +217,8 @@ class Preview:
 
     def _catalog_loads(self) -> bool:
         """Whether book.toml loads; if not, its error is what the pages show (nothing is built)."""
-        from seedimport.catalog import load_catalog
-        from seedimport.errors import SeedError
+        from kexuebook.catalog import load_catalog
+        from kexuebook.importer.errors import SeedError
 
         try:
             load_catalog(self.source / CATALOG)

@@ -1,4 +1,4 @@
-"""Chapter 5's formulas (bookmath.dropout) against Monte Carlo, sympy and exact enumeration."""
+"""Chapter 5's formulas (kexuebook.math.dropout) against Monte Carlo, sympy and exact enumeration."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bookmath import dropout
+from kexuebook.math import dropout
 
 pytestmark = pytest.mark.math
 

@@ -1,4 +1,4 @@
-"""Chapter 6's formulas (bookmath.entropy) against independent recomputation and sympy."""
+"""Chapter 6's formulas (kexuebook.math.entropy) against independent recomputation and sympy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bookmath import entropy as ent
+from kexuebook.math import entropy as ent
 
 pytestmark = pytest.mark.math
 

@@ -1,4 +1,4 @@
-"""Chapter 3's losses (bookmath.focal): gradients against finite differences, the softened step
+"""Chapter 3's losses (kexuebook.math.focal): gradients against finite differences, the softened step
 against its sigmoid definition (sympy), and the numbers the prose quotes."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bookmath import focal
+from kexuebook.math import focal
 
 pytestmark = pytest.mark.math
 

@@ -1,4 +1,4 @@
-"""Chapter 2's Gaussian pieces (bookmath.gaussian, bookmath.reparam): the closed-form KL against
+"""Chapter 2's Gaussian pieces (kexuebook.math.gaussian, kexuebook.math.reparam): the closed-form KL against
 sympy integration and Monte Carlo, its gradients against finite differences, and the
 reparameterized gradient against the exact one."""
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bookmath import reparam
-from bookmath.gaussian import kl_normal, kl_to_standard_normal
+from kexuebook.math import reparam
+from kexuebook.math.gaussian import kl_normal, kl_to_standard_normal
 
 pytestmark = pytest.mark.math
 

@@ -1,4 +1,4 @@
-"""Chapter 7's Gaussian information bottleneck (bookmath.ib) against covariance determinants,
+"""Chapter 7's Gaussian information bottleneck (kexuebook.math.ib) against covariance determinants,
 Monte Carlo, a grid search, sympy and finite differences."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bookmath import ib
+from kexuebook.math import ib
 
 pytestmark = pytest.mark.math
 

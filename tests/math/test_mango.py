@@ -1,4 +1,4 @@
-"""Chapter 1's synthetic mangoes (bookmath.mango): Bayes' rule equals the closed-form logistic
+"""Chapter 1's synthetic mangoes (kexuebook.math.mango): Bayes' rule equals the closed-form logistic
 posterior, the likelihood gradient matches finite differences, Newton's method finds a stationary
 point, and the fitted model approaches the Bayes model on the fixed-seed data."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bookmath import mango
+from kexuebook.math import mango
 
 pytestmark = pytest.mark.math
 

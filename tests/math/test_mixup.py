@@ -1,4 +1,4 @@
-"""Chapter 4's mixup (bookmath.mixup): Beta moments against Monte Carlo, the density against
+"""Chapter 4's mixup (kexuebook.math.mixup): Beta moments against Monte Carlo, the density against
 quadrature, the chord gap of a quadratic model against sympy, the penalty identity."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bookmath import mixup
+from kexuebook.math import mixup
 
 pytestmark = pytest.mark.math
 

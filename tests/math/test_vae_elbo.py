@@ -1,4 +1,4 @@
-"""Chapter 7's ELBO decomposition (bookmath.vae) against a 2-D Gaussian KL, Monte Carlo, sympy
+"""Chapter 7's ELBO decomposition (kexuebook.math.vae) against a 2-D Gaussian KL, Monte Carlo, sympy
 and finite differences."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sympy as sp
 from sympy.stats import E as expectation
 from sympy.stats import Normal
 
-from bookmath import vae
-from bookmath.gaussian import kl_to_standard_normal
+from kexuebook.math import vae
+from kexuebook.math.gaussian import kl_to_standard_normal
 
 pytestmark = pytest.mark.math
 

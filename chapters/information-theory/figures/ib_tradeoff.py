@@ -4,7 +4,7 @@ phase transition at the critical beta."""
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.ib import (
+from kexuebook.math.ib import (
     BETA_EXAMPLE,
     RHO2,
     critical_beta,

@@ -4,7 +4,7 @@ which adjacent character pairs pay for a lexicon entry."""
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.entropy import (
+from kexuebook.math.entropy import (
     as_characters,
     character_probabilities,
     load_corpus,

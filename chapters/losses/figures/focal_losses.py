@@ -4,7 +4,7 @@ functions of the probability p of the true class; left the losses, right |dL/dz|
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.focal import (
+from kexuebook.math.focal import (
     MARGIN,
     SOFT_K,
     cross_entropy,

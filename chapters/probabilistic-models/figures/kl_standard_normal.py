@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.gaussian import kl_to_standard_normal
+from kexuebook.math.gaussian import kl_to_standard_normal
 
 np.random.seed(0)  # nothing random below; fixed for the book's rule
 fig, (left, right) = plt.subplots(2, 1, figsize=(3.5, 6.2))

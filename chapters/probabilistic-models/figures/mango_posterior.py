@@ -4,9 +4,9 @@ P(tasty | colour, smell) and the boundary of the Bayes model that generated them
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.mango import MEAN_BAD, bayes_boundary_smell, experiment
+from kexuebook.math.mango import MEAN_BAD, bayes_boundary_smell, experiment
 
-np.random.seed(0)  # the data come from bookmath.mango's own fixed seed
+np.random.seed(0)  # the data come from kexuebook.math.mango's own fixed seed
 e = experiment()
 size = MEAN_BAD[2]  # the figure is a slice at the average size
 

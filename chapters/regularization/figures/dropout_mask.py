@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.dropout import BERT_SELECT, MAE_MASK_RATIO, inverted_dropout, scaled_mask_moments
+from kexuebook.math.dropout import BERT_SELECT, MAE_MASK_RATIO, inverted_dropout, scaled_mask_moments
 
 rng = np.random.default_rng(2021)
 fig, (left, right) = plt.subplots(2, 1, figsize=(3.5, 6.2), gridspec_kw={"height_ratios": [1.1, 1]})

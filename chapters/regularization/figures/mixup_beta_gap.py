@@ -5,7 +5,7 @@ away from the straight line mixup asks for between them (the chord gap)."""
 import numpy as np
 from matplotlib import pyplot as plt
 
-from bookmath.mixup import ALPHA_SMALL, bent_model, beta_pdf, chord_gap, mix, sample_lambda
+from kexuebook.math.mixup import ALPHA_SMALL, bent_model, beta_pdf, chord_gap, mix, sample_lambda
 
 rng = np.random.default_rng(0)
 fig, (left, right) = plt.subplots(2, 1, figsize=(3.5, 6.2))

@@ -1,5 +1,5 @@
 # A tiny book: one numbered chapter with single, multi-equation and author-tagged displays.
-extensions = ["myst_parser", "equations", "latex_numbers"]
+extensions = ["myst_parser", "kexuebook.sphinx.content.equations", "kexuebook.sphinx.latex.numbering"]
 myst_enable_extensions = ["dollarmath"]
 numfig = True
 math_numfig = True

@@ -1,0 +1,1 @@
+"""What every output shows: parts and chapters, numbers, equations, values, figures, citations, order."""

@@ -1,4 +1,0 @@
-"""Seed importer: turns a scraped kexue.fm listing into the book's generated MyST files.
-
-Pure Python, no Sphinx: ``python -m seedimport`` (``make import``) runs it.
-"""
