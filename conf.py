@@ -37,43 +37,9 @@ root_doc = "index"
 exclude_patterns = ["_build", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
 
-extensions = [
-    "myst_parser",
-    "kexuebook.sphinx.content.markup_checks",  # an unclosed fence or a heading swallowed by a directive fails the build
-    "sphinxcontrib.bibtex",
-    "sphinxcontrib.katex",
-    "kexuebook.sphinx.content.toctree",  # parts and chapters from chapters/book.toml
-    "kexuebook.sphinx.content.book_text",  # {book}`chapters` ...: the cover's counts and title from chapters/book.toml
-    "kexuebook.sphinx.content.numbering",  # chapters 1–8 through the parts; the author's equation tags
-    "kexuebook.sphinx.content.chapter_bibliography",  # each chapter's references at its end
-    "kexuebook.sphinx.html.katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
-    "kexuebook.sphinx.content.values",  # {value}`topic.name`: numbers computed by kexuebook.math at build time
-    "kexuebook.sphinx.content.excerpt_quote",  # {excerpt-quote}`…`: the author's words, checked against the chapter's excerpt
-    "kexuebook.sphinx.content.pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
-    "kexuebook.sphinx.content.plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or kexuebook.math changes
-    "kexuebook.sphinx.content.plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
-    "sphinx.ext.graphviz",  # diagrams
-    "sphinxext.opengraph",  # HTML: Open Graph tags for link previews
-    "notfound.extension",  # HTML: the 404 page, outside every toctree, working at any depth
-    "kexuebook.sphinx.html.page_meta",  # HTML: Chinese descriptions and titles, the book's address for the two above
-    "kexuebook.sphinx.html.a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
-    "kexuebook.sphinx.html.search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
-    "kexuebook.sphinx.html.search_page_data",  # HTML search: the dictionary and reading order for the query splitter
-    "kexuebook.sphinx.html.copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
-    "kexuebook.sphinx.html.ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
-    "kexuebook.sphinx.latex.structure",  # PDF: title/imprint pages, front and back matter, part introductions
-    "kexuebook.sphinx.latex.numbering",  # PDF: equation and figure numbers exactly as in the HTML
-    "kexuebook.sphinx.latex.excerpt",  # PDF: the seed's excerpt set apart from our commentary
-    "kexuebook.sphinx.latex.figures",  # PDF: figures written by cairo, their labels real text (no Type 3 fonts)
-    "kexuebook.sphinx.latex.bibliography",  # PDF: each chapter's references at its end, not all at the back
-    "kexuebook.sphinx.latex.build",  # PDF: xelatex without shell escape, reading only its folder, reproducible
-    "kexuebook.sphinx.html.pdf_download",  # HTML: the cover and the navigation link the PDF when a current one exists, never a stale one
-    "kexuebook.sphinx.html.offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
-    "kexuebook.sphinx.epub.book",  # EPUB: the cover image, drawn from the title and credits
-    "kexuebook.sphinx.html.part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
-    "kexuebook.sphinx.html.figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
-    "kexuebook.sphinx.html.cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
-]
+# The book's extension (kexuebook/sphinx/): it sets up each of its parts and the libraries they
+# build on (MyST, sphinxcontrib-bibtex and -katex, graphviz, sphinxext-opengraph, sphinx-notfound-page).
+extensions = ["kexuebook.sphinx"]
 
 # -- MyST ----------------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "dollarmath", "fieldlist"]
