@@ -25,7 +25,8 @@ import pytest
 
 from helpers import ROOT, article_text, page, sphinx_build
 from kexuebook.catalog import load_catalog
-from kexuebook.importer import __main__ as importer
+from kexuebook.importer import __main__ as cli
+from kexuebook.importer import plan as importer
 from kexuebook.importer.numerals import chinese_numeral
 from kexuebook.importer.parse import read_listing
 from kexuebook.importer.render import render_chapter_skeleton
@@ -239,7 +240,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(book_copy, monkeypa
                 raise OSError(5, "Input/output error", str(target))
 
         monkeypatch.setattr(importer.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
-    assert importer.main(["--root", str(book_copy)]) == 1
+    assert cli.main(["--root", str(book_copy)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and ":0: " in err and "Traceback" not in err
     assert target.read_text(encoding="utf-8") == "旧内容\n", "the old file is whole"
@@ -334,7 +335,7 @@ def run_in_process(root: Path, *args: str) -> tuple[int, str, str]:
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = importer.main(["--root", str(root), *args])
+        code = cli.main(["--root", str(root), *args])
     return code, out.getvalue(), err.getvalue()
 
 

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from helpers import ROOT
 from kexuebook.catalog import Chapter, load_catalog
-from kexuebook.importer.__main__ import apply, drift, plan_import
 from kexuebook.importer.errors import SeedError
 from kexuebook.importer.model import MATH_KINDS
 from kexuebook.importer.parse import decode, parse_listing
+from kexuebook.importer.plan import apply, drift, plan_import
 from kexuebook.importer.render import render_card, render_chapter_skeleton, render_excerpt
 from kexuebook.importer.texguard import check_tex
 

@@ -73,7 +73,7 @@ def _renamed_citations(text: str, old: str, new: str) -> str:
 
 def plan_move(root: Path, slug: str, new_slug: str | None, part: str | None) -> Move:
     """Check the move and compute every text it writes; nothing is written."""
-    from .__main__ import CATALOG, plan_import  # the importer's plan, with the new catalog
+    from .plan import CATALOG, plan_import  # the importer's plan, with the new catalog
 
     path = root / CATALOG
     catalog = load_catalog(path)
@@ -128,7 +128,7 @@ def plan_move(root: Path, slug: str, new_slug: str | None, part: str | None) -> 
 
 def apply_move(root: Path, move: Move) -> list[str]:
     """Write the move (each file atomically), then the generated files; a line per change."""
-    from .__main__ import apply, plan_import, write_atomically
+    from .plan import apply, plan_import, write_atomically
 
     report = []
     if not write_atomically(move.new_file, move.texts[move.new_file], replace=False):
