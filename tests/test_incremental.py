@@ -52,8 +52,9 @@ def build(book: Path) -> str:
     document's name hid every re-read document from `reread`."""
     out = book / "_build"
     command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"), "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
-    env = {**os.environ, "PYTHONPATH": str(book)}  # the copy's kexuebook, not the installed one
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
+    env = {**os.environ, "PYTHONPATH": str(book)}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=book)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
