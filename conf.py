@@ -26,7 +26,9 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = _commit.stdout.strip()
 
 # -- The book ------------------------------------------------------------------------------------
-project = CATALOG.full_title  # [book] in chapters/book.toml: the subtitle counts the chapters
+# The title is written once, in chapters/book.toml ([book]; the subtitle counts the chapters), the
+# author once, here: the HTML, the EPUB and the PDF (its title page and metadata) read both from here.
+project = CATALOG.full_title
 author = "苏剑林（原文）；本书编者（注解）"
 copyright = "原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0"
 language = "zh_CN"
@@ -180,7 +182,7 @@ latex_elements = {
         r"\usepackage{kexuebook}",
         rf"\newcommand{{\booktitle}}{{{tex_escape(CATALOG.title, 'xelatex')}}}",
         rf"\newcommand{{\booksubtitle}}{{{tex_escape(CATALOG.subtitle, 'xelatex')}}}",
-        r"\newcommand{\bookpdfauthor}{苏剑林（原文）；本书编者（注解）}",
+        rf"\newcommand{{\bookpdfauthor}}{{{tex_escape(author, 'xelatex')}}}",
         r"\newcommand{\bookcredits}{\begin{tabular}{r@{\quad}l}原文 & 苏剑林（科学空间，kexue.fm）\\[0.5em] 注解与编排 & 本书编者\end{tabular}}",
         r"\newcommand{\booklicence}{原文以\mbox{CC BY-NC-SA}许可发表于科学空间（kexue.fm）；\\"
         r"本书（原文节选与注解）依同一许可以\mbox{CC BY-NC-SA 4.0}发布：\\"
