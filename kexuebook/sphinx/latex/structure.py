@@ -8,7 +8,7 @@ untouched) reshapes the assembled book:
 - the cover's own text is the web book's welcome (it speaks of the search box and of reading
   offline) and stays out of print: the back of the title page is the colophon written for print
   (``\\bookimprintpage``: its words in conf.py, its layout in kexuebook.sty), then the contents;
-- the documents named in ``latex_front_matter`` / ``latex_back_matter`` are set one level
+- the documents named in ``kexuebook_front_matter`` / ``kexuebook_back_matter`` are set one level
   deeper: a ``\\chapter`` without number in ``\\frontmatter`` / ``\\backmatter``;
 - ``\\mainmatter`` starts at the first part; a part page's text before its chapters is the part's
   introduction, printed on the part page itself.
@@ -38,8 +38,8 @@ class BookMatter(SphinxPostTransform):
         root = next(iter(self.document.findall(nodes.section)), None)
         if root is None:
             return
-        front = set(self.config.latex_front_matter)
-        back = set(self.config.latex_back_matter)
+        front = set(self.config.kexuebook_front_matter)
+        back = set(self.config.kexuebook_back_matter)
 
         # The cover's text (everything that is not a toctree) is the web's; print has its colophon.
         cover = [child for child in root.children[1:] if not _holds_documents(child) and not isinstance(child, nodes.target)]
@@ -99,8 +99,8 @@ def depart_section(self: LaTeXTranslator, node: nodes.section) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("latex_front_matter", [], "env", list)
-    app.add_config_value("latex_back_matter", [], "env", list)
+    app.add_config_value("kexuebook_front_matter", [], "env", list)  # our prefix, not Sphinx's latex_
+    app.add_config_value("kexuebook_back_matter", [], "env", list)
     app.add_post_transform(BookMatter)
     app.add_node(nodes.section, override=True, latex=(visit_section, depart_section))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
