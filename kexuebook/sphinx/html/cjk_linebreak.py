@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
+from kexuebook.sphinx.outputs import writes_html_pages
+
 # Characters that must not start a line (closing and trailing punctuation) or end one (opening).
 CLOSING = frozenset("，。、：；！？）》」』】〕〉”’…—,.;:!?)]")
 OPENING = frozenset("（《「『【〔〈“‘([")
@@ -75,7 +77,7 @@ def keep_together(math: nodes.math) -> bool:
 
 
 def wrap_inline_math(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if app.builder.format != "html":
+    if not writes_html_pages(app.builder):
         return
     for math in list(doctree.findall(nodes.math)):
         keep_together(math)

@@ -14,6 +14,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.typing import ExtensionMetadata
 
+from kexuebook.sphinx.outputs import writes_html_pages
+
 SCRIPT = "katex/copy-tex.min.js"
 
 
@@ -22,12 +24,12 @@ def source(app: Sphinx) -> Path:
 
 
 def check_script(app: Sphinx) -> None:
-    if app.builder.format == "html" and not source(app).is_file():
+    if writes_html_pages(app.builder) and not source(app).is_file():
         raise ExtensionError(f"KaTeX's copy-tex script not found at {source(app)}: run `npm ci` (make html does)")
 
 
 def copy_script(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
+    if exception or not writes_html_pages(app.builder):
         return
     target = Path(app.outdir) / "_static" / SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)

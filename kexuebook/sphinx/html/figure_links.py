@@ -11,11 +11,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
+from kexuebook.sphinx.outputs import writes_html_pages
+
 SIZE_OPTIONS = ("width", "height", "scale")
 
 
 def size_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if app.builder.format != "html":
+    if not writes_html_pages(app.builder):
         return
     for figure in doctree.findall(nodes.figure):
         for image in figure.findall(nodes.image):

@@ -35,6 +35,7 @@ from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
 from kexuebook.sphinx.html.precache import Entry, cache_version, precache_entries
+from kexuebook.sphinx.outputs import writes_html_pages
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def add_head_links(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 
 def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not writes_html_pages(app.builder):
         return
     outdir = Path(app.outdir)
     svg = favicon(app)

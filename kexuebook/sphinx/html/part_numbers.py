@@ -15,6 +15,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
 from kexuebook.sphinx.catalog import catalog
+from kexuebook.sphinx.outputs import writes_html_pages
 
 DIGITS = "零一二三四五六七八九"
 SEPARATOR = "\u3000"  # an ideographic space between 第一部分 and the part's name, as in print
@@ -34,7 +35,7 @@ def part_labels(app: Sphinx) -> dict[str, str]:
 
 
 def _is_html(app: Sphinx) -> bool:
-    return app.builder.format == "html"
+    return writes_html_pages(app.builder)
 
 
 def label_titles(app: Sphinx, env: BuildEnvironment) -> list[str]:

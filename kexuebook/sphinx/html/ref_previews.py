@@ -27,6 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.typing import ExtensionMetadata
 
+from kexuebook.sphinx.outputs import writes_html_pages
+
 PREVIEW_DIR = "_static/previews"
 NOT_PREVIEWED = {"search", "genindex", "404"}
 
@@ -112,7 +114,7 @@ def page_previews(html: str, docname: str) -> dict[str, str]:
 
 
 def write_previews(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
+    if exception or not writes_html_pages(app.builder):
         return
     builder = cast(StandaloneHTMLBuilder, app.builder)  # every builder of format "html" derives from it
     outdir = Path(app.outdir)
