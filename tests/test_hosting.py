@@ -161,7 +161,7 @@ def test_rtd_tools_and_debian_packages_are_the_makefiles(rtd):
     assert rtd["build"]["tools"] == {"python": "3.11", "nodejs": "20"}
     assert set(rtd["build"]["apt_packages"]) == makefile_packages()
     assert len(rtd["build"]["apt_packages"]) == len(makefile_packages())
-    assert rtd["python"]["install"] == [{"requirements": "requirements.txt"}]
+    assert rtd["python"]["install"] == [{"requirements": "requirements.txt"}, {"method": "pip", "path": "."}]  # the pins, then kexuebook
 
 
 def test_rtd_installs_the_npm_assets_and_builds_the_pdf_with_our_latex(rtd):
