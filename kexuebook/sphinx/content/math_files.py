@@ -17,7 +17,7 @@ from pathlib import Path
 PACKAGE = "kexuebook.math"  # the formulas' package: its modules and data are what a page may use
 
 
-def bookmath_folder() -> Path:
+def math_folder() -> Path:
     """The formulas' folder that an import here would load (a book copy's own with PYTHONPATH)."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.origin:
@@ -57,8 +57,8 @@ def _named_data(tree: ast.AST, folder: Path) -> set[Path]:
 def _module_file(name: str) -> Path | None:
     parts = name.split(".")[PACKAGE.count(".") + 1:]
     if not parts:
-        return bookmath_folder() / "__init__.py"
-    path = bookmath_folder().joinpath(*parts)
+        return math_folder() / "__init__.py"
+    path = math_folder().joinpath(*parts)
     return path.with_suffix(".py") if path.with_suffix(".py").is_file() else (path / "__init__.py" if (path / "__init__.py").is_file() else None)
 
 
@@ -67,7 +67,7 @@ def _direct_at(path: Path, stamp: int) -> tuple[frozenset[Path], frozenset[Path]
     """(module files, data files) that the source at ``path`` uses directly (cached per version)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     modules = frozenset(f for f in map(_module_file, _imported_modules(tree)) if f is not None)
-    return modules, frozenset(_named_data(tree, bookmath_folder()))
+    return modules, frozenset(_named_data(tree, math_folder()))
 
 
 def _direct(path: Path) -> tuple[frozenset[Path], frozenset[Path]]:
