@@ -61,6 +61,7 @@ extensions = [
     "html_a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
     "search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
     "search_page_data",  # HTML search: the dictionary and reading order for the query splitter
+    "search_chinese",  # HTML search: jieba and its dictionary loaded at the first page indexed, not at start-up
     "copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
     "ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
     "latex_structure",  # PDF: title/imprint pages, front and back matter, part introductions
@@ -89,6 +90,7 @@ math_eqref_format = "({number})"
 numfig_format = {"figure": "图%s", "table": "表%s"}  # no space between Chinese and digits: 图1.1
 
 # -- Figures: computed at build time, SVG in HTML, vector PDF in print, reproducible ------------
+# Each build draws only its own format, once per content (_ext/plot_formats.py, _ext/plot_cache.py).
 plot_formats = ["svg", "pdf"]
 plot_html_show_formats = False
 plot_html_show_source_link = False
