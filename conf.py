@@ -74,6 +74,7 @@ extensions = [
     "offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
     "epub_book",  # EPUB: the cover image, drawn from the title and credits
     "part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
+    "navigation_cache",  # HTML: the sidebar resolved once per part, not once per page
     "figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
     "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
 ]
