@@ -61,7 +61,7 @@ def test_the_second_chapter_is_marked_itself(builds):
     shared, _ = builds
     nav = BeautifulSoup(sidebar(shared, SECOND), "html.parser")
     current = nav.select("li.toctree-l2.current > a.current")
-    assert [a.get_text() for a in current] == [nav.select_one(f"a[href='#']").get_text()]
+    assert [a.get_text() for a in current] == [nav.select_one("a[href='#']").get_text()]
     assert "合成文章2" in current[0].get_text()
     assert nav.select_one(f"a[href='{Path(FIRST).name}.html']") is not None, "the first chapter is linked"
 
