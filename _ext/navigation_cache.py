@@ -7,7 +7,8 @@ same HTML but for which chapter is marked current.  The first chapter of a part 
 theme's own sidebar; every other chapter of that part gets a copy in which the mark is moved
 from the one chapter's item to its own.  The copy is used only when both items are found exactly
 once, in the form Sphinx writes them; any other page (the cover, a part page, the preface) gets
-the theme's own.  The copies are kept for one build.
+the theme's own.  The copies are kept for one build.  The book's sidebar template
+(_themes/kexue/sbt-sidebar-nav.html) calls ``shared_toctree_html`` with the theme's arguments.
 """
 
 from __future__ import annotations
@@ -36,27 +37,29 @@ def moved_mark(html: str, marked: str, pagename: str) -> str | None:
     return html.replace(ours, "\0").replace(CURRENT, theirs).replace("\0", CURRENT)
 
 
-def shared_sidebar(pagename: str, generate: Callable[..., object]) -> Callable[..., object]:
-    def generate_toctree_html(kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs) -> object:
-        if kind != "sidebar":
-            return generate(kind, startdepth, show_nav_level, **kwargs)
+def shared_sidebar(pagename: str, generate: Callable[..., object]) -> Callable[..., str]:
+    """The theme's ``generate_toctree_html(kind="sidebar", ...)`` for this page, from the part's."""
+    this_page: dict[tuple, str] = {}  # pydata-sphinx-theme renders the sidebar twice per page
+
+    def shared_toctree_html(startdepth: int = 1, show_nav_level: int = 1, **kwargs) -> str:
         key = (posixpath.dirname(pagename), startdepth, show_nav_level, tuple(sorted(kwargs.items())))
-        if key in _sidebars:
-            marked, html = _sidebars[key]
-            moved = moved_mark(html, marked, pagename)
-            if moved is not None:
-                return moved
-        html = str(generate(kind, startdepth, show_nav_level, **kwargs))
-        if html.count(CURRENT) == 1:  # a chapter's sidebar: the one others can start from
-            _sidebars[key] = (pagename, html)
-        return html
+        if key not in this_page:
+            marked, html = _sidebars.get(key, ("", ""))
+            moved = moved_mark(html, marked, pagename) if html else None
+            if moved is None:
+                moved = str(generate("sidebar", startdepth, show_nav_level, **kwargs))
+                if moved.count(CURRENT) == 1:  # a chapter's sidebar: the one others can start from
+                    _sidebars[key] = (pagename, moved)
+            this_page[key] = moved
+        return this_page[key]
 
-    return generate_toctree_html
+    return shared_toctree_html
 
 
-def wrap_theme_function(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if "generate_toctree_html" in context:
-        context["generate_toctree_html"] = shared_sidebar(pagename, context["generate_toctree_html"])
+def add_shared_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # The theme's function is looked up when the template calls: the theme adds it to the context
+    # in a handler of its own, after this one.
+    context["shared_toctree_html"] = shared_sidebar(pagename, lambda *args, **kwargs: context["generate_toctree_html"](*args, **kwargs))
 
 
 def forget(app: Sphinx, env: BuildEnvironment) -> None:
@@ -64,7 +67,8 @@ def forget(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    # after pydata-sphinx-theme's own handler (priority 500), which puts the function into the context
-    app.connect("html-page-context", wrap_theme_function, priority=900)
+    # _themes/kexue/sbt-sidebar-nav.html calls shared_toctree_html (also when pydata-sphinx-theme
+    # renders it early, to see whether it is empty)
+    app.connect("html-page-context", add_shared_sidebar)
     app.connect("env-updated", forget)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -46,6 +46,10 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
     conf = (plain / "conf.py").read_text(encoding="utf-8")
     line = next(line for line in conf.splitlines() if line.startswith(EXTENSION_LINE))
     (plain / "conf.py").write_text(conf.replace(line + "\n", ""), encoding="utf-8")
+    template = plain / "_themes" / "kexue" / "sbt-sidebar-nav.html"  # the theme's function, called directly
+    text = template.read_text(encoding="utf-8")
+    assert "shared_toctree_html(" in text
+    template.write_text(text.replace("shared_toctree_html(", 'generate_toctree_html(kind="sidebar",'), encoding="utf-8")
     return build(book), build(plain)
 
 
