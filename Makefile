@@ -37,15 +37,17 @@ help:
 # -- set-up ------------------------------------------------------------------------------------
 # The book's own package (kexuebook/, pyproject.toml) is installed editable: conf.py, the tools
 # and the tests import it from this folder, and an edit takes effect without reinstalling.
+# --compile-bytecode: uv writes no .pyc, and where Python writes none either (PYTHONDONTWRITEBYTECODE)
+# every build compiled its ~1,300 modules again: about 1.5 s of each build's start-up.
 $(VENV)/.book-stamp: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q uv==0.13.9
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.txt
-	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python --no-deps -e .
 	touch $@
 
 $(VENV)/.test-stamp: requirements-test.txt $(VENV)/.book-stamp
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-test.txt
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements-test.txt
 	touch $@
 
 node_modules/.package-lock.json: package-lock.json

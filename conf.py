@@ -55,6 +55,7 @@ math_eqref_format = "({number})"
 numfig_format = {"figure": "图%s", "table": "表%s"}  # no space between Chinese and digits: 图1.1
 
 # -- Figures: computed at build time, SVG in HTML, vector PDF in print, reproducible ------------
+# Each build draws only its own format, once per content (kexuebook/sphinx/content/plot_formats.py and plot_cache.py).
 plot_formats = ["svg", "pdf"]
 plot_html_show_formats = False
 plot_html_show_source_link = False

@@ -48,6 +48,7 @@ PARTS = (
     "kexuebook.sphinx.html.a11y",  # HTML: ARIA roles of citation lists that axe-core accepts; diagrams named by their alt text
     "kexuebook.sphinx.html.search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
     "kexuebook.sphinx.html.search_page_data",  # HTML search: the dictionary and reading order for the query splitter
+    "kexuebook.sphinx.html.search_chinese",  # HTML search: jieba and its dictionary loaded at the first page indexed, not at start-up
     "kexuebook.sphinx.html.copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
     "kexuebook.sphinx.html.ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
     "kexuebook.sphinx.latex.structure",  # PDF: title/imprint pages, front and back matter, part introductions
@@ -60,6 +61,7 @@ PARTS = (
     "kexuebook.sphinx.html.offline",  # HTML: a service worker reads the whole book offline after one visit; web app manifest
     "kexuebook.sphinx.epub.book",  # EPUB: the cover image, drawn from the title and credits
     "kexuebook.sphinx.html.part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
+    "kexuebook.sphinx.html.navigation_cache",  # HTML: the sidebar resolved once per part, not once per page
     "kexuebook.sphinx.html.figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
     "kexuebook.sphinx.html.cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
 )

@@ -75,8 +75,12 @@ def _direct(path: Path) -> tuple[frozenset[Path], frozenset[Path]]:
 
 
 def _closure(path: Path) -> set[Path]:
+    return _closure_of([path])
+
+
+def _closure_of(start: list[Path]) -> set[Path]:
     seen: set[Path] = set()
-    todo = [path]
+    todo = list(start)
     while todo:
         current = todo.pop()
         if current in seen:
@@ -91,6 +95,12 @@ def _closure(path: Path) -> set[Path]:
 def files_used_by(path: Path) -> list[Path]:
     """``path`` (a figure script or a formula module) and every kexuebook.math file it uses, transitively."""
     return sorted(_closure(path.resolve()))
+
+
+def files_used_by_code(code: str) -> list[Path]:
+    """Every kexuebook.math file that Python source ``code`` (not a file: ``plot_pre_code``) uses, transitively."""
+    modules = [f for f in map(_module_file, _imported_modules(ast.parse(code))) if f is not None]
+    return sorted(_closure_of(modules))
 
 
 def files_of_module(name: str) -> list[Path]:

@@ -3,8 +3,9 @@
 matplotlib's ``plot`` directive runs a script but tells Sphinx nothing about it, so an edit of
 the script (or of the :mod:`kexuebook.math` module it imports) never reached the page, not in an
 incremental ``make html`` and not in the live preview.  This directive is matplotlib's, noting
-the script and every kexuebook.math file it uses as dependencies of the page; and the check that decides
-whether a figure is drawn again looks at those files too, not only at the script's date.
+the script and every kexuebook.math file it uses as dependencies of the page, and drawing its figures in
+the running builder's format only (:mod:`.plot_formats`).  Whether a figure is drawn again at all
+is decided by its content (:mod:`.plot_cache`).
 """
 
 from __future__ import annotations
@@ -17,19 +18,12 @@ from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
 from kexuebook.sphinx.content.math_files import files_used_by
-
-_matplotlib_out_of_date = plot_directive.out_of_date
+from kexuebook.sphinx.content.plot_formats import formats_for_builder
 
 
 def _script(srcdir: str, argument: str) -> Path:
     # as matplotlib resolves it when plot_basedir is unset: relative to the source folder
     return Path(srcdir) / directives.uri(argument)
-
-
-def out_of_date(original: str, derived: str, includes: list[str] | None = None) -> bool:
-    """matplotlib's check, with the kexuebook.math files the script uses counted as its includes."""
-    used = [str(p) for p in files_used_by(Path(original))] if original.endswith(".py") and Path(original).is_file() else []
-    return _matplotlib_out_of_date(original, derived, [*(includes or []), *used])
 
 
 class TrackedPlotDirective(plot_directive.PlotDirective):
@@ -40,12 +34,13 @@ class TrackedPlotDirective(plot_directive.PlotDirective):
             if script.is_file():
                 for path in files_used_by(script):
                     env.note_dependency(str(path))
-        return super().run()
+        with formats_for_builder(env):
+            return super().run()
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("matplotlib.sphinxext.plot_directive")
+    app.setup_extension("plot_formats")
+    app.setup_extension("kexuebook.sphinx.content.plot_cache")
     app.add_directive("plot", TrackedPlotDirective, override=True)
-    # render_figures looks the check up in its module at each call
-    plot_directive.out_of_date = out_of_date
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import inspect
+import os
 import shutil
 import signal
 import socket
@@ -119,13 +120,48 @@ def start_server_process(cls, rundir: Path, timeout: float):
     raise cls.timeout_error(timeout)
 
 
+_server_pid: dict[int, int] = {}  # id(server) -> the process that may use its connection
+
+
+def shared_server(cls):
+    """sphinxcontrib-katex's ``KaTeXServer.get``: one render server per build, not one per worker.
+
+    A parallel build forks a worker per chunk of pages, and each started its own node server
+    (half a second or more each on a loaded machine).  A worker that inherits its parent's server
+    opens its own connection to it instead (the server takes any number of clients; a socket is
+    never shared between processes)."""
+    server = cls.katex_server
+    if server is not None and _server_pid.get(id(server)) == os.getpid():
+        return server
+    sock = None
+    if server is not None:  # started by the process that forked this one (not ours to poll)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(server.rundir / "katex.sock"))
+        except OSError:  # it is gone
+            sock.close()
+            sock = None
+    # a client of the parent's server (never stopped by atexit here), or a server of our own
+    server = KaTeXServer(server.rundir, server.process, sock) if server is not None and sock is not None else cls.start()
+    _server_pid[id(server)] = os.getpid()
+    cls.katex_server = server
+    return server
+
+
+def start_before_parallel_writing(app: Sphinx, builder) -> None:
+    """Started before the workers fork, so that they all use it (a serial build starts it lazily,
+    at its first formula)."""
+    if app.parallel > 1 and app.config.katex_prerender and (is_html_site(app.builder) or is_epub(app.builder)):
+        KaTeXServer.get()
+
+
 def patch_katex() -> None:
     """Put :func:`start_server_process`, :func:`render_latex` and a longer start-up timeout into
     sphinxcontrib-katex.
 
     Private: the server's start, the module's render function (which its visitors look up at
     each call) and its timeout constant are not an API; each is checked before it is replaced."""
-    expect(KaTeXServer, "start_server_process", "build_command", "timeout_error", distribution="sphinxcontrib-katex")
+    expect(KaTeXServer, "start_server_process", "build_command", "timeout_error", "get", "start", "katex_server", distribution="sphinxcontrib-katex")
     expect(katex, "render_latex", "KaTeXError", "STARTUP_TIMEOUT", distribution="sphinxcontrib-katex")
     expected = {"KaTeXServer.start_server_process": (KaTeXServer.start_server_process, ["rundir", "timeout"]),
                 "render_latex": (katex.render_latex, ["latex", "options"])}
@@ -133,6 +169,7 @@ def patch_katex() -> None:
         if list(inspect.signature(function).parameters) != parameters:
             raise changed("sphinxcontrib-katex", f"{name} takes {inspect.signature(function)}, not ({', '.join(parameters)})")
     KaTeXServer.start_server_process = classmethod(start_server_process)
+    KaTeXServer.get = classmethod(shared_server)
     katex.render_latex = render_latex
     katex.STARTUP_TIMEOUT = 30.0  # node starts slowly on a loaded 2-core machine (5 s by default)
 
@@ -143,4 +180,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", choose_output)
     app.connect("html-page-context", drop_web_stylesheet)
     app.connect("build-finished", copy_assets)
+    app.connect("write-started", start_before_parallel_writing)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,82 @@
+"""The sidebar shared by a part's chapters (kexuebook/sphinx/html/navigation_cache.py) is the theme's own, page by page.
+
+Two copies of a small synthetic book (tools/synth_book.py, six articles: the first part holds two
+chapters, so the second chapter's sidebar is the first one's with the mark moved) are built, one
+without the extension: every page's sidebar is the same HTML in both, and marks its own page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import STRICT
+from kexuebook.importer import __main__ as importer
+from tools.synth_book import write_book
+
+EXTENSION_LINE = '    "kexuebook.sphinx.html.navigation_cache",'
+PARTS = Path("kexuebook") / "sphinx" / "__init__.py"  # where the book's extension lists its parts
+FIRST, SECOND = "chapters/probabilistic-models/synthetic-0001", "chapters/probabilistic-models/synthetic-0002"
+
+
+def build(book: Path) -> Path:
+    out = book / "_build"
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"),
+               "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
+    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(book)}, cwd=book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return out / "html"
+
+
+def sidebar(html_dir: Path, docname: str) -> str:
+    text = (html_dir / f"{docname}.html").read_text(encoding="utf-8")
+    return str(BeautifulSoup(text, "html.parser").select_one("nav.bd-docs-nav"))
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> tuple[Path, Path]:
+    book = write_book(6, tmp_path_factory.mktemp("navigation") / "book")
+    assert importer.main(["--root", str(book)]) == 0
+    plain = book.parent / "plain"
+    shutil.copytree(book, plain, symlinks=True)
+    parts = (plain / PARTS).read_text(encoding="utf-8")
+    line = next(line for line in parts.splitlines() if line.startswith(EXTENSION_LINE))
+    (plain / PARTS).write_text(parts.replace(line + "\n", ""), encoding="utf-8")
+    template = plain / "_themes" / "kexue" / "sbt-sidebar-nav.html"  # the theme's function, called directly
+    text = template.read_text(encoding="utf-8")
+    assert "shared_toctree_html(" in text
+    template.write_text(text.replace("shared_toctree_html(", 'generate_toctree_html(kind="sidebar",'), encoding="utf-8")
+    return build(book), build(plain)
+
+
+def test_every_sidebar_is_the_themes_own(builds):
+    shared, plain = builds
+    pages = sorted(p.relative_to(plain).with_suffix("").as_posix() for p in plain.rglob("*.html") if "_static" not in p.parts)
+    assert SECOND in pages
+    for docname in pages:
+        assert sidebar(shared, docname) == sidebar(plain, docname), docname
+
+
+def test_the_second_chapter_is_marked_itself(builds):
+    shared, _ = builds
+    nav = BeautifulSoup(sidebar(shared, SECOND), "html.parser")
+    current = nav.select("li.toctree-l2.current > a.current")
+    assert [a.get_text() for a in current] == [nav.select_one("a[href='#']").get_text()]
+    assert "合成文章2" in current[0].get_text()
+    assert nav.select_one(f"a[href='{Path(FIRST).name}.html']") is not None, "the first chapter is linked"
+
+
+def test_the_mark_is_moved_only_between_items_sphinx_wrote(builds):
+    from navigation_cache import moved_mark
+
+    _, plain = builds
+    first = sidebar(plain, FIRST)
+    assert moved_mark(first, FIRST, SECOND) == sidebar(plain, SECOND)
+    assert moved_mark(first, FIRST, "chapters/probabilistic-models/index") is None, "a part page is not a chapter item"
