@@ -74,7 +74,7 @@ def test_the_second_chapter_is_marked_itself(builds):
 
 
 def test_the_mark_is_moved_only_between_items_sphinx_wrote(builds):
-    from navigation_cache import moved_mark
+    from kexuebook.sphinx.html.navigation_cache import moved_mark
 
     _, plain = builds
     first = sidebar(plain, FIRST)

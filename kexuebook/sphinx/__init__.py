@@ -39,6 +39,8 @@ PARTS = (
     "kexuebook.sphinx.content.values",  # {value}`topic.name`: numbers computed by kexuebook.math at build time
     "kexuebook.sphinx.content.excerpt_quote",  # {excerpt-quote}`…`: the author's words, checked against the chapter's excerpt
     "kexuebook.sphinx.content.pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
+    "kexuebook.sphinx.content.plot_formats",  # figures drawn only in the running builder's format (SVG for HTML/EPUB, PDF for LaTeX)
+    "kexuebook.sphinx.content.plot_cache",  # a figure drawn once per content, kept under _build/figure-cache
     "kexuebook.sphinx.content.plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or kexuebook.math changes
     "kexuebook.sphinx.content.plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams

@@ -40,7 +40,7 @@ class TrackedPlotDirective(plot_directive.PlotDirective):
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("matplotlib.sphinxext.plot_directive")
-    app.setup_extension("plot_formats")
+    app.setup_extension("kexuebook.sphinx.content.plot_formats")
     app.setup_extension("kexuebook.sphinx.content.plot_cache")
     app.add_directive("plot", TrackedPlotDirective, override=True)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
