@@ -1,19 +1,22 @@
-"""Session fixtures: the book is built once per test run, served once, opened in one browser."""
+"""Session fixtures: the book is built once per output per test run (HTML, LaTeX + PDF, EPUB, the
+site zip), served once, opened in one browser; workflows that change or add input get a small
+synthetic book (tools/synth_book.py) or a tiny project under tests/roots/ instead of a copy of
+the whole book."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, sphinx_build
-
-pytest_plugins = ["sphinx.testing.fixtures"]  # the `app` fixture of the extension tests
+from helpers import ROOT, build_pdf, copy_book, log_build, sphinx_build, synthetic_book_at
 
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
@@ -32,6 +35,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Fixtures that build a book of their own beside the session's shared builds (a synthetic book, the
+# published site, an injected copy): a test using one is marked ``workflow``, which `make test`
+# runs and `make test-fast` leaves out (modules and tests that build without such a fixture carry
+# the mark themselves).
+OWN_BUILD_FIXTURES = {"synthetic_book", "site_zip_build", "injected"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if OWN_BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.workflow)
+
+
+def require(program: str, package: str) -> None:
+    """Fail (never skip) when a tool a test needs is missing: `make test` installs it."""
+    if shutil.which(program) is None:
+        pytest.fail(f"{program} is missing: `make test` installs Debian's {package}")
 
 
 @pytest.fixture(scope="session")
@@ -84,12 +106,42 @@ def browser():
 
 @pytest.fixture
 def book_copy(tmp_path: Path) -> Path:
-    """A throw-away copy of the book's sources, for tests that change or add input."""
-    target = tmp_path / "book"
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
-    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
-    return target
+    """A throw-away copy of the book's sources, for tests that change or add input and need the
+    real chapters (a second build of it is whole-book work: prefer ``synthetic_book``)."""
+    return copy_book(ROOT, tmp_path / "book")
+
+
+@pytest.fixture
+def synthetic_book(tmp_path: Path) -> Path:
+    """A small book of two made-up articles (tools/synth_book.py) with the book's own
+    configuration, extensions, theme and front and back matter, imported: for workflows whose
+    proof needs the book's machinery but not its chapters (a build takes a third of the book's)."""
+    return synthetic_book_at(tmp_path / "synthetic")
+
+
+@pytest.fixture(scope="session")
+def pdf_source(tmp_path_factory) -> Path:
+    """The sources the session's PDF is built from (a copy: the reproducibility check builds a
+    second copy of the same files at another path)."""
+    return copy_book(ROOT, tmp_path_factory.mktemp("src") / "book")
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(pdf_source, tmp_path_factory) -> Path:
+    """The LaTeX build of the book and its PDF (book.tex, book.log, book.pdf), built once."""
+    require("latexmk", "latexmk")
+    require("xelatex", "texlive-xetex")
+    require("pdftotext", "poppler-utils")
+    return build_pdf(pdf_source, tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="session")
+def epub(tmp_path_factory) -> Path:
+    """The EPUB of the book, built once."""
+    work = tmp_path_factory.mktemp("epub")
+    # The doctrees (and the plot directive's files beside them) outside the folder that is packed.
+    sphinx_build("epub", ROOT, work / "epub", doctrees=work / "doctrees")
+    return work / "epub" / "book.epub"
 
 
 # What the hosts' builds set (.github/workflows/pages.yml, or Read the Docs itself): test values.
@@ -102,10 +154,8 @@ def site_zip_build(tmp_path_factory) -> Path:
 
     Yields the build folder: site/ (the HTML it packed) and zip/kexue-reader-html.zip.
     """
-    import os
-    import subprocess
-
     builddir = tmp_path_factory.mktemp("published")
+    log_build("html (make site-zip)", ROOT)
     result = subprocess.run(["make", "-C", str(ROOT), "site-zip", f"BUILDDIR={builddir}"], capture_output=True, text=True,
                             env={**os.environ, **PUBLISHED_ENV})
     assert result.returncode == 0, f"make site-zip failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"

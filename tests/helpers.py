@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -20,10 +21,63 @@ def sphinx_build(builder: str, source: Path, out: Path, *extra: str, env: dict |
 
     ``doctrees`` outside ``out`` for a builder that packs its whole output folder (EPUB)."""
     command = [sys.executable, "-m", "sphinx", "-b", builder, *STRICT, "-d", str(doctrees or out / ".doctrees"), *extra, str(source), str(out)]
+    log_build(builder, source)
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if result.returncode != 0:
         raise AssertionError(f"sphinx-build -b {builder} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
     return result
+
+
+# What a copy of the book's sources leaves out (each is large, local, or rebuilt).
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
+
+
+def copy_book(source: Path, target: Path) -> Path:
+    """A copy of a book's sources at another absolute path (npm's assets linked, not copied)."""
+    shutil.copytree(source, target, ignore=COPY_IGNORE, symlinks=True)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    return target
+
+
+def synthetic_book_at(target: Path) -> Path:
+    """tools/synth_book.py's book of two made-up articles written at ``target``, imported."""
+    from seedimport import __main__ as importer
+    from tools.synth_book import write_book
+
+    book = write_book(2, target)
+    assert importer.main(["--root", str(book)]) == 0
+    return book
+
+
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH of the last commit (a fixed date if git cannot say)."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True)
+        return out.stdout.strip() or "1700000000"
+    except (OSError, subprocess.CalledProcessError):
+        return "1700000000"
+
+
+def build_pdf(source: Path, out: Path) -> Path:
+    """sphinx-build -b latex, then the generated Makefile's all-pdf (latexmk, xelatex): what
+    ``make latexpdf`` runs."""
+    env = {"SOURCE_DATE_EPOCH": source_date_epoch()}
+    sphinx_build("latex", source, out, env=env)
+    clean = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "LATEXOPTS", "LATEXMKOPTS"}}
+    result = subprocess.run(["make", "all-pdf"], cwd=out, capture_output=True, text=True, env={**clean, **env})
+    if result.returncode != 0 or not (out / "book.pdf").exists():
+        log = (out / "book.log").read_text(encoding="utf-8", errors="replace") if (out / "book.log").exists() else ""
+        raise AssertionError(f"LaTeX build failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{log[-3000:]}")
+    return out
+
+
+def log_build(builder: str, source: Path) -> None:
+    """With KEXUE_TEST_BUILD_LOG set, append one line per Sphinx build the suite starts: how
+    many whole-book builds a run does is then counted, not guessed."""
+    if log := os.environ.get("KEXUE_TEST_BUILD_LOG"):
+        kind = "book" if (Path(source) / "seeds").is_dir() and len(list((Path(source) / "chapters").rglob("*.md"))) > 20 else "small"
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write(f"{builder}\t{kind}\t{source}\t{os.environ.get('PYTEST_CURRENT_TEST', '').split(' ')[0]}\n")
 
 
 def page(html_dir: Path, docname: str) -> BeautifulSoup:

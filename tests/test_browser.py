@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, sphinx_build
+from conftest import PUBLISHED_ENV
+from helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -471,11 +472,17 @@ def test_prev_next_links_work_by_keyboard(context_factory, server, viewport):
     page.wait_for_url(re.compile(r".*/losses/index\.html"))
 
 
-def test_404_page_works_at_any_depth(browser, tmp_path):
+def test_404_page_works_at_any_depth(browser, site_zip_build, tmp_path):
     """A server shows 404.html for every missing address: with the book's address configured
-    (html_baseurl), its styles, scripts and links work however deep the missing address is."""
-    site = tmp_path / "site"
-    book = site / "book"
+    (html_baseurl), its styles, scripts and links work however deep the missing address is.
+
+    The session's published build (conftest's ``site_zip_build``, BOOK_BASEURL set) is served at
+    its address's path on a local server, as its host would serve it."""
+    prefix = urllib.parse.urlsplit(PUBLISHED_ENV["BOOK_BASEURL"]).path  # /kexue-reader/
+    site = tmp_path / "host"
+    book = site / prefix.strip("/")
+    book.parent.mkdir(parents=True, exist_ok=True)
+    book.symlink_to(site_zip_build / "site", target_is_directory=True)
 
     class NotFound(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
@@ -495,11 +502,10 @@ def test_404_page_works_at_any_depth(browser, tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
-        sphinx_build("html", ROOT, book, "-D", f"html_baseurl={base}/book/")
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
         watch = Watch(page, base)
-        missing = f"{base}/book/chapters/losses/no-such-chapter.html"
+        missing = f"{base}{prefix}chapters/losses/no-such-chapter.html"
         response = page.goto(missing, wait_until="networkidle")
         assert response.status == 404
         assert page.title().startswith("页面未找到")
@@ -508,7 +514,7 @@ def test_404_page_works_at_any_depth(browser, tmp_path):
         assert page.evaluate("getComputedStyle(document.querySelector('article h1')).fontFamily") != "Times New Roman"
         assert page.locator("button.primary-toggle:visible").count() == 1  # the theme's layout, styled
         page.get_by_text("回到封面和目录").click()
-        page.wait_for_url(f"{base}/book/index.html")
+        page.wait_for_url(f"{base}{prefix}index.html")
         context.close()
     finally:
         httpd.shutdown()

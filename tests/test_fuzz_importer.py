@@ -112,8 +112,16 @@ def listings(draw, real_only: bool = False, most_mutations: int = 4) -> bytes:
     return raw
 
 
+# Characters of the fuzzed input that must not reach the error's first line raw: a line break
+# other than its own end (splitlines() breaks there, a terminal may too), a terminal escape, a
+# direction override that reorders what the editor reads.
+HEADLINE_HAZARDS = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def assert_clean_error(err: SeedError, name: str) -> None:
-    assert err.message and "\n" not in err.message.splitlines()[0]
+    headline = err.message.split("\n", 1)[0]
+    assert headline.strip(), "the error's first line says what is wrong"
+    assert not HEADLINE_HAZARDS.search(headline), f"a control character of the input in the error's first line: {headline!r}"
     assert err.line >= 0
     assert str(err).startswith(f"{name}:{err.line}: ")
 
@@ -163,7 +171,6 @@ def test_parse_and_render_end_in_an_import_or_a_clean_error(raw):
         excerpt = render_excerpt(article, chapter, name)
         assert card.endswith("\n") and excerpt.endswith("\n")
         assert_escaped(excerpt)
-        assert render_excerpt(article, chapter, name) == excerpt, "deterministic"
         assert "{term}" not in excerpt, "the excerpt links nothing: links are our text"
 
 

@@ -31,6 +31,8 @@ from helpers import ROOT
 from seedimport.catalog import load_catalog
 from tools.synth_book import write_book
 
+pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
+
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 OTHER = "chapters/regularization/synthetic-0002"
 SCRIPT = "chapters/probabilistic-models/figures/live.py"
