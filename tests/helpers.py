@@ -80,6 +80,66 @@ def log_build(builder: str, source: Path) -> None:
             stream.write(f"{builder}\t{kind}\t{source}\t{os.environ.get('PYTEST_CURRENT_TEST', '').split(' ')[0]}\n")
 
 
+# What a reader sees of a chapter in Chromium (page.evaluate): its title, its math and whether
+# KaTeX typeset all of it with its own font and stylesheet, its images and the broken ones.
+CHAPTER_FACTS = r"""async () => {
+  await document.fonts.ready;
+  const article = document.querySelector("article.bd-article");
+  const maths = [...article.querySelectorAll(".math")];
+  const images = [...article.querySelectorAll("img")];
+  return {
+    title: document.title,
+    math: maths.length,
+    untypeset: maths.filter((m) => !m.querySelector(".katex")).length,
+    katexFont: document.fonts.check("16px KaTeX_Main") && [...document.fonts].some((f) => f.family.includes("KaTeX_Main") && f.status === "loaded"),
+    images: images.length,
+    brokenImages: images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+    katexCss: [...document.styleSheets].some((s) => (s.href || "").includes("katex.min.css") && s.cssRules.length > 0),
+  };
+}"""
+
+
+class PageWatch:
+    """What goes wrong on a page in Chromium, recorded as it happens (Playwright's page events):
+    console errors, warnings and failed assertions and uncaught page errors (``console``), failed
+    requests and error responses (``failed``), requests to any other host (``foreign``).
+
+    ``count_aborted=False`` where the test itself cancels loads (a page left while its fetches
+    still run: Chromium's ERR_ABORTED is then no fault of the book's)."""
+
+    def __init__(self, page, server: str, *, count_aborted: bool = True):
+        self.server = server
+        self.count_aborted = count_aborted
+        self.reset()
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", lambda response: response.status >= 400 and self.failed.append(f"{response.status} {response.url}"))
+        page.on("request", self._request)
+
+    def reset(self) -> None:
+        """Start new records (the old lists stay with whoever kept them)."""
+        self.console: list[str] = []
+        self.failed: list[str] = []
+        self.foreign: list[str] = []
+
+    @property
+    def problems(self) -> list[str]:
+        return [*self.console, *self.failed, *(f"foreign: {url}" for url in self.foreign)]
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning", "assert"):
+            self.console.append(f"{message.type}: {message.text}")
+
+    def _failed(self, request) -> None:
+        if self.count_aborted or "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
+
+    def _request(self, request) -> None:
+        if not request.url.startswith((self.server + "/", "data:", "blob:")):
+            self.foreign.append(request.url)
+
+
 def page(html_dir: Path, docname: str) -> BeautifulSoup:
     return BeautifulSoup((html_dir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
 

@@ -192,9 +192,3 @@ def test_custom_search_dictionary_is_loaded(html_dir):
     for word in ("自编码器", "信息瓶颈"):
         assert plain.lcut(word) != [word], f"jieba alone keeps {word} whole: pick another witness"
         assert word in terms, f"{word} is not a search term: the custom dictionary was not loaded"
-
-
-def test_search_dictionary_path_is_configured():
-    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
-    assert 'html_search_options = {"dict": str(ROOT / "_ext" / "zh-search-dict.txt")}' in conf
-    assert (ROOT / "_ext" / "zh-search-dict.txt").is_file()
