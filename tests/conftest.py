@@ -42,12 +42,18 @@ CHROMIUM_ARGS = [
 # runs and `make test-fast` leaves out (modules and tests that build without such a fixture carry
 # the mark themselves).
 OWN_BUILD_FIXTURES = {"synthetic_book", "site_zip_build", "injected"}
+# A test that asks (directly or through another fixture) for the browser, the PDF or the EPUB is
+# marked for it, whatever module it is in.
+TOOL_FIXTURES = {"browser": "browser", "pdf_dir": "pdf", "epub": "epub"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if OWN_BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if OWN_BUILD_FIXTURES & fixtures:
             item.add_marker(pytest.mark.workflow)
+        for fixture in TOOL_FIXTURES.keys() & fixtures:
+            item.add_marker(getattr(pytest.mark, TOOL_FIXTURES[fixture]))
 
 
 def require(program: str, package: str) -> None:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from helpers import ROOT
 
-pytestmark = pytest.mark.browser
+# The tests in Chromium are marked browser by conftest (they ask for the browser); the rest read the HTML.
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
