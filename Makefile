@@ -116,10 +116,11 @@ test: lint deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 
 # The shared HTML build and every check of it, the importer, the formulas, the tiny projects; not
 # the PDF, the browser, the EPUB, nor the workflows that build a book of their own (markers in
-# pyproject.toml); the importer's fuzzing with a tenth of its examples. `make test` runs everything.
+# pyproject.toml); the importer's fuzzing with a tenth of its examples; two pytest-xdist workers
+# (the machine's two cores) that share the one HTML build. `make test` runs everything.
 FAST_TESTS := not pdf and not browser and not epub and not workflow
 test-fast: deps-html $(VENV)/.test-stamp node_modules/.package-lock.json
-	KEXUE_FUZZ_SHARE=0.1 $(BIN)/python -m pytest -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+	KEXUE_FUZZ_SHARE=0.1 $(BIN)/python -m pytest -n 2 -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 bench: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.bench

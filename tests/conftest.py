@@ -5,6 +5,7 @@ the whole book."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, build_pdf, copy_book, log_build, sphinx_build, synthetic_book_at
+from helpers import ROOT, build_pdf, copy_book, log_build, sphinx_build, sphinx_command, synthetic_book_at
 
 sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]  # the importer and the extensions, as conf.py sees them
 
@@ -47,6 +48,7 @@ OWN_BUILD_FIXTURES = {"synthetic_book", "site_zip_build", "injected"}
 TOOL_FIXTURES = {"browser": "browser", "pdf_dir": "pdf", "epub": "epub"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by these marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -68,16 +70,84 @@ def rootdir() -> Path:
     return ROOT / "tests" / "roots"
 
 
+class SharedBuild:
+    """A whole-book build started in the background as the run's first test starts, so that the
+    tests needing no book run beside it on the other core; shared by pytest-xdist's workers
+    (`make test-fast`): the one that takes the lock builds, the others wait for its result.
+
+    The owner holds an exclusive lock on ``<folder>.lock`` while it builds and writes ``ok`` or
+    the failure into ``<folder>.done``; a waiting worker takes the lock once it is released."""
+
+    def __init__(self, folder: Path, command: list[str]) -> None:
+        self.folder, self.command = folder, command
+        self.done, self.log = folder.with_suffix(".done"), folder.with_suffix(".log")
+        self.lock = folder.with_suffix(".lock").open("w")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # another worker builds it
+        if self.done.exists():
+            fcntl.flock(self.lock, fcntl.LOCK_UN)
+            return
+        log_build(self.command[self.command.index("-b") + 1], ROOT)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
+
+    def finish(self) -> None:
+        """The owner: wait for the build, say how it ended, let the others read it."""
+        if self.process is None:
+            return
+        code = self.process.wait()
+        self.process = None
+        self.done.write_text("ok" if code == 0 else f"failed ({code})", encoding="utf-8")
+        fcntl.flock(self.lock, fcntl.LOCK_UN)
+
+    def result(self) -> Path:
+        self.finish()
+        fcntl.flock(self.lock, fcntl.LOCK_EX)  # waits while another worker builds
+        fcntl.flock(self.lock, fcntl.LOCK_UN)
+        status = self.done.read_text(encoding="utf-8") if self.done.exists() else "never finished"
+        if status != "ok":
+            output = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+            raise AssertionError(f"{' '.join(self.command[2:5])} of the book {status}:\n{output[-8000:]}")
+        return self.folder
+
+
+def run_folder(tmp_path_factory, name: str) -> Path:
+    """A folder for this run: one per test run, also across pytest-xdist's workers."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return tmp_path_factory.getbasetemp().parent / name  # the run's folder, above each worker's own
+    return tmp_path_factory.getbasetemp() / name
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_html_build(request, tmp_path_factory):
+    """Starts the book's HTML build when the run starts, if a test of the run reads it."""
+    if not any("html_dir" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        yield None
+        return
+    out = run_folder(tmp_path_factory, "html")
+    build = SharedBuild(out, sphinx_command("html", ROOT, out, *NO_PDF))
+    build.start()
+    yield build
+    build.finish()  # a worker whose tests never read it still ends what it started
+
+
 @pytest.fixture(scope="session")
-def html_dir(tmp_path_factory) -> Path:
-    """The HTML book, built strictly from the repository's sources.
+def html_dir(shared_html_build, tmp_path_factory) -> Path:
+    """The HTML book, built strictly from the repository's sources, once per run.
 
     A PDF left in the repository's _build by `make latexpdf` is not looked at: the book's
     HTML tests see the same pages on every machine (the PDF link has tests of its own).
     """
-    out = tmp_path_factory.mktemp("html")
-    sphinx_build("html", ROOT, out, *NO_PDF)
-    return out
+    if shared_html_build is None:  # asked for by name at run time only (request.getfixturevalue)
+        out = tmp_path_factory.mktemp("html")
+        sphinx_build("html", ROOT, out, *NO_PDF)
+        return out
+    return shared_html_build.result()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -16,13 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 STRICT = ["-W", "-n", "--keep-going"]
 
 
+def sphinx_command(builder: str, source: Path, out: Path, *extra: str, doctrees: Path | None = None) -> list[str]:
+    """The strict sphinx-build command line of ``builder`` from ``source`` into ``out``."""
+    return [sys.executable, "-m", "sphinx", "-b", builder, *STRICT, "-d", str(doctrees or out / ".doctrees"), *extra, str(source), str(out)]
+
+
 def sphinx_build(builder: str, source: Path, out: Path, *extra: str, env: dict | None = None, doctrees: Path | None = None) -> subprocess.CompletedProcess:
     """Run a strict sphinx-build; fail the test with Sphinx's output when it does not succeed.
 
     ``doctrees`` outside ``out`` for a builder that packs its whole output folder (EPUB)."""
-    command = [sys.executable, "-m", "sphinx", "-b", builder, *STRICT, "-d", str(doctrees or out / ".doctrees"), *extra, str(source), str(out)]
     log_build(builder, source)
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    result = subprocess.run(sphinx_command(builder, source, out, *extra, doctrees=doctrees), capture_output=True, text=True, env={**os.environ, **(env or {})})
     if result.returncode != 0:
         raise AssertionError(f"sphinx-build -b {builder} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
     return result
