@@ -98,7 +98,8 @@ CHAPTER_FACTS = r"""async () => {
     katexFont: document.fonts.check("16px KaTeX_Main") && [...document.fonts].some((f) => f.family.includes("KaTeX_Main") && f.status === "loaded"),
     images: images.length,
     brokenImages: images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
-    katexCss: [...document.styleSheets].some((s) => (s.href || "").includes("katex.min.css") && s.cssRules.length > 0),
+    // null where the browser will not let a page read a stylesheet's rules (from file://)
+    katexCss: (() => { try { return [...document.styleSheets].some((s) => (s.href || "").includes("katex.min.css") && s.cssRules.length > 0); } catch (e) { return null; } })(),
   };
 }"""
 
