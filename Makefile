@@ -31,7 +31,7 @@ help:
 	@echo "make move      rename a chapter or move it to another part: CHAPTER=slug TO=new-slug PART=part"
 	@echo "make lint      ruff and mypy (configured in pyproject.toml)"
 	@echo "make test      lint, then the whole test suite (installs TeX, fonts and Chromium if missing)"
-	@echo "make test-fast the tests that need no TeX, no browser, no EPUBCheck and no book of their own (about a minute)"
+	@echo "make test-fast the tests that need no TeX, no browser, no EPUBCheck and no book of their own"
 	@echo "make bench     the benchmark (prints its figures)"
 	@echo "make clean     remove $(BUILDDIR)"
 
