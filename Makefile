@@ -18,7 +18,7 @@ DEB_PDF  := latexmk texlive-xetex texlive-lang-chinese texlive-latex-extra texli
             fonts-texgyre fonts-texgyre-math fonts-lmodern
 DEB_TEST := chromium chromium-driver poppler-utils epubcheck
 
-.PHONY: help html epub latexpdf site-zip book livehtml livehtml-autobuild import move lint test bench clean debian-packages deps-html deps-pdf deps-test
+.PHONY: help html epub latexpdf site-zip book livehtml livehtml-autobuild import move lint test test-fast bench clean debian-packages deps-html deps-pdf deps-test
 
 help:
 	@echo "make html      build the HTML book into $(BUILDDIR)/html (sets up everything it needs)"
@@ -31,6 +31,7 @@ help:
 	@echo "make move      rename a chapter or move it to another part: CHAPTER=slug TO=new-slug PART=part"
 	@echo "make lint      ruff and mypy (configured in pyproject.toml)"
 	@echo "make test      lint, then the whole test suite (installs TeX, fonts and Chromium if missing)"
+	@echo "make test-fast the tests that need no TeX, no browser, no EPUBCheck and no book of their own"
 	@echo "make bench     the benchmark (prints its figures)"
 	@echo "make clean     remove $(BUILDDIR)"
 
@@ -117,6 +118,14 @@ lint: $(VENV)/.test-stamp
 
 test: lint deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The shared HTML build and every check of it, the importer, the formulas, the tiny projects; not
+# the PDF, the browser, the EPUB, nor the workflows that build a book of their own (markers in
+# pyproject.toml); the importer's fuzzing with a tenth of its examples; two pytest-xdist workers
+# (the machine's two cores) that share the one HTML build. `make test` runs everything.
+FAST_TESTS := not pdf and not browser and not epub and not workflow
+test-fast: deps-html $(VENV)/.test-stamp node_modules/.package-lock.json
+	KEXUE_FUZZ_SHARE=0.1 $(BIN)/python -m pytest -n 2 -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 bench: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.bench

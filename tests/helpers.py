@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -15,15 +16,133 @@ ROOT = Path(__file__).resolve().parent.parent
 STRICT = ["-W", "-n", "--keep-going"]
 
 
+def sphinx_command(builder: str, source: Path, out: Path, *extra: str, doctrees: Path | None = None) -> list[str]:
+    """The strict sphinx-build command line of ``builder`` from ``source`` into ``out``."""
+    return [sys.executable, "-m", "sphinx", "-b", builder, *STRICT, "-d", str(doctrees or out / ".doctrees"), *extra, str(source), str(out)]
+
+
 def sphinx_build(builder: str, source: Path, out: Path, *extra: str, env: dict | None = None, doctrees: Path | None = None) -> subprocess.CompletedProcess:
     """Run a strict sphinx-build; fail the test with Sphinx's output when it does not succeed.
 
     ``doctrees`` outside ``out`` for a builder that packs its whole output folder (EPUB)."""
-    command = [sys.executable, "-m", "sphinx", "-b", builder, *STRICT, "-d", str(doctrees or out / ".doctrees"), *extra, str(source), str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    log_build(builder, source)
+    result = subprocess.run(sphinx_command(builder, source, out, *extra, doctrees=doctrees), capture_output=True, text=True, env={**os.environ, **(env or {})})
     if result.returncode != 0:
         raise AssertionError(f"sphinx-build -b {builder} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
     return result
+
+
+# What a copy of the book's sources leaves out (each is large, local, or rebuilt).
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
+
+
+def copy_book(source: Path, target: Path) -> Path:
+    """A copy of a book's sources at another absolute path (npm's assets linked, not copied)."""
+    shutil.copytree(source, target, ignore=COPY_IGNORE, symlinks=True)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    return target
+
+
+def synthetic_book_at(target: Path) -> Path:
+    """tools/synth_book.py's book of two made-up articles written at ``target``, imported."""
+    from kexuebook.importer import __main__ as importer
+    from tools.synth_book import write_book
+
+    book = write_book(2, target)
+    assert importer.main(["--root", str(book)]) == 0
+    return book
+
+
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH of the last commit (a fixed date if git cannot say)."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True)
+        return out.stdout.strip() or "1700000000"
+    except (OSError, subprocess.CalledProcessError):
+        return "1700000000"
+
+
+def build_pdf(source: Path, out: Path) -> Path:
+    """sphinx-build -b latex, then the generated Makefile's all-pdf (latexmk, xelatex): what
+    ``make latexpdf`` runs."""
+    env = {"SOURCE_DATE_EPOCH": source_date_epoch()}
+    sphinx_build("latex", source, out, env=env)
+    clean = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "LATEXOPTS", "LATEXMKOPTS"}}
+    result = subprocess.run(["make", "all-pdf"], cwd=out, capture_output=True, text=True, env={**clean, **env})
+    if result.returncode != 0 or not (out / "book.pdf").exists():
+        log = (out / "book.log").read_text(encoding="utf-8", errors="replace") if (out / "book.log").exists() else ""
+        raise AssertionError(f"LaTeX build failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{log[-3000:]}")
+    return out
+
+
+def log_build(builder: str, source: Path) -> None:
+    """With KEXUE_TEST_BUILD_LOG set, append one line per Sphinx build the suite starts: how
+    many whole-book builds a run does is then counted, not guessed."""
+    if log := os.environ.get("KEXUE_TEST_BUILD_LOG"):
+        kind = "book" if (Path(source) / "seeds").is_dir() and len(list((Path(source) / "chapters").rglob("*.md"))) > 20 else "small"
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write(f"{builder}\t{kind}\t{source}\t{os.environ.get('PYTEST_CURRENT_TEST', '').split(' ')[0]}\n")
+
+
+# What a reader sees of a chapter in Chromium (page.evaluate): its title, its math and whether
+# KaTeX typeset all of it with its own font and stylesheet, its images and the broken ones.
+CHAPTER_FACTS = r"""async () => {
+  await document.fonts.ready;
+  const article = document.querySelector("article.bd-article");
+  const maths = [...article.querySelectorAll(".math")];
+  const images = [...article.querySelectorAll("img")];
+  return {
+    title: document.title,
+    math: maths.length,
+    untypeset: maths.filter((m) => !m.querySelector(".katex")).length,
+    katexFont: document.fonts.check("16px KaTeX_Main") && [...document.fonts].some((f) => f.family.includes("KaTeX_Main") && f.status === "loaded"),
+    images: images.length,
+    brokenImages: images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+    // null where the browser will not let a page read a stylesheet's rules (from file://)
+    katexCss: (() => { try { return [...document.styleSheets].some((s) => (s.href || "").includes("katex.min.css") && s.cssRules.length > 0); } catch (e) { return null; } })(),
+  };
+}"""
+
+
+class PageWatch:
+    """What goes wrong on a page in Chromium, recorded as it happens (Playwright's page events):
+    console errors, warnings and failed assertions and uncaught page errors (``console``), failed
+    requests and error responses (``failed``), requests to any other host (``foreign``).
+
+    ``count_aborted=False`` where the test itself cancels loads (a page left while its fetches
+    still run: Chromium's ERR_ABORTED is then no fault of the book's)."""
+
+    def __init__(self, page, server: str, *, count_aborted: bool = True):
+        self.server = server
+        self.count_aborted = count_aborted
+        self.reset()
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", lambda response: response.status >= 400 and self.failed.append(f"{response.status} {response.url}"))
+        page.on("request", self._request)
+
+    def reset(self) -> None:
+        """Start new records (the old lists stay with whoever kept them)."""
+        self.console: list[str] = []
+        self.failed: list[str] = []
+        self.foreign: list[str] = []
+
+    @property
+    def problems(self) -> list[str]:
+        return [*self.console, *self.failed, *(f"foreign: {url}" for url in self.foreign)]
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning", "assert"):
+            self.console.append(f"{message.type}: {message.text}")
+
+    def _failed(self, request) -> None:
+        if self.count_aborted or "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
+
+    def _request(self, request) -> None:
+        if not request.url.startswith((self.server + "/", "data:", "blob:")):
+            self.foreign.append(request.url)
 
 
 def page(html_dir: Path, docname: str) -> BeautifulSoup:

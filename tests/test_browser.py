@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, sphinx_build
+from conftest import PUBLISHED_ENV
+from helpers import ROOT, PageWatch
 
 pytestmark = pytest.mark.browser
 
@@ -72,37 +73,11 @@ def html_pages(html_dir: Path) -> list[str]:
     return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html") if not p.relative_to(html_dir).as_posix().startswith(skip))
 
 
-class Watch:
-    """Console messages, failed requests and foreign requests of one page, reset per visit."""
-
-    def __init__(self, page, server: str):
-        self.server = server
-        self.reset()
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
-        page.on("requestfailed", lambda request: self.failed.append(f"{request.url} ({request.failure})"))
-        page.on("response", lambda response: response.status >= 400 and self.failed.append(f"{response.status} {response.url}"))
-        page.on("request", self._request)
-
-    def reset(self) -> None:
-        self.console: list[str] = []
-        self.failed: list[str] = []
-        self.foreign: list[str] = []
-
-    def _console(self, message) -> None:
-        if message.type in ("error", "warning", "assert"):
-            self.console.append(f"{message.type}: {message.text}")
-
-    def _request(self, request) -> None:
-        if not request.url.startswith(self.server + "/") and not request.url.startswith(("data:", "blob:")):
-            self.foreign.append(request.url)
-
-
 def visit_all(browser, server: str, html_dir: Path, viewport: dict) -> dict[str, dict]:
     context = browser.new_context(viewport=viewport)
     context.add_init_script(FIRST_VISIT)  # every page is a reader's first visit (no stored mode)
     page = context.new_page()
-    watch = Watch(page, server)
+    watch = PageWatch(page, server)
     records = {}
     for name in html_pages(html_dir):
         watch.reset()
@@ -268,7 +243,7 @@ def search(page, server: str, query: str) -> list[str]:
 def search_page(browser, server):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    watch = Watch(page, server)
+    watch = PageWatch(page, server)
     yield page, watch
     context.close()
 
@@ -333,7 +308,7 @@ def test_nonsense_query_says_nothing_was_found(search_page, server):
 
 def test_theme_toggle_switches_and_persists_across_pages(context_factory, server):
     page = context_factory(color_scheme="light").new_page()
-    watch = Watch(page, server)
+    watch = PageWatch(page, server)
     page.goto(f"{server}/index.html", wait_until="networkidle")
     assert page.evaluate("document.documentElement.dataset.theme") == "light"
     for mode in ("dark", "light", "dark"):
@@ -471,11 +446,17 @@ def test_prev_next_links_work_by_keyboard(context_factory, server, viewport):
     page.wait_for_url(re.compile(r".*/losses/index\.html"))
 
 
-def test_404_page_works_at_any_depth(browser, tmp_path):
+def test_404_page_works_at_any_depth(browser, site_zip_build, tmp_path):
     """A server shows 404.html for every missing address: with the book's address configured
-    (html_baseurl), its styles, scripts and links work however deep the missing address is."""
-    site = tmp_path / "site"
-    book = site / "book"
+    (html_baseurl), its styles, scripts and links work however deep the missing address is.
+
+    The session's published build (conftest's ``site_zip_build``, BOOK_BASEURL set) is served at
+    its address's path on a local server, as its host would serve it."""
+    prefix = urllib.parse.urlsplit(PUBLISHED_ENV["BOOK_BASEURL"]).path  # /kexue-reader/
+    site = tmp_path / "host"
+    book = site / prefix.strip("/")
+    book.parent.mkdir(parents=True, exist_ok=True)
+    book.symlink_to(site_zip_build / "site", target_is_directory=True)
 
     class NotFound(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
@@ -495,11 +476,10 @@ def test_404_page_works_at_any_depth(browser, tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
-        sphinx_build("html", ROOT, book, "-D", f"html_baseurl={base}/book/")
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
-        watch = Watch(page, base)
-        missing = f"{base}/book/chapters/losses/no-such-chapter.html"
+        watch = PageWatch(page, base)
+        missing = f"{base}{prefix}chapters/losses/no-such-chapter.html"
         response = page.goto(missing, wait_until="networkidle")
         assert response.status == 404
         assert page.title().startswith("页面未找到")
@@ -508,7 +488,7 @@ def test_404_page_works_at_any_depth(browser, tmp_path):
         assert page.evaluate("getComputedStyle(document.querySelector('article h1')).fontFamily") != "Times New Roman"
         assert page.locator("button.primary-toggle:visible").count() == 1  # the theme's layout, styled
         page.get_by_text("回到封面和目录").click()
-        page.wait_for_url(f"{base}/book/index.html")
+        page.wait_for_url(f"{base}{prefix}index.html")
         context.close()
     finally:
         httpd.shutdown()
@@ -532,7 +512,7 @@ def test_screenshots(context_factory, server, viewport, mode):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     device = "desktop" if viewport is DESKTOP else "phone"
     page = context_factory(viewport=viewport, mode=mode).new_page()
-    watch = Watch(page, server)  # a reader who chose a mode: still a quiet console
+    watch = PageWatch(page, server)  # a reader who chose a mode: still a quiet console
     for shot, path in SHOTS.items():
         page.goto(f"{server}/{path}", wait_until="networkidle")
         if shot == "search":

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import PageWatch
+
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -73,16 +75,6 @@ OUTSIDE_POINT = """() => {
 }"""
 
 
-class Watch:
-    def __init__(self, page, server: str):
-        self.problems: list[str] = []
-        page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-        page.on("request", lambda r: r.url.startswith((server + "/", "data:", "blob:")) or self.problems.append(f"foreign: {r.url}"))
-
-
 @pytest.fixture
 def open_page(browser, server):
     contexts = []
@@ -93,7 +85,7 @@ def open_page(browser, server):
         context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
         contexts.append(context)
         page = context.new_page()
-        return page, Watch(page, server)
+        return page, PageWatch(page, server)
 
     yield make
     for context in contexts:
@@ -127,16 +119,24 @@ def check_preview(kind: str, preview: dict, target: dict, link_text: str) -> Non
         assert preview["heading"] == target["label"] and link_text.strip() in target["label"], (preview, target)
 
 
+def open_preview(page, server: str, kind: str, gesture: str):
+    """Hover or tap the first link of this kind; the preview it opens shows its target (checked
+    against the target page). Returns the link, the page's address and the preview's facts."""
+    link = first_link(page, server, KINDS[kind])
+    target = link.evaluate(TARGET_FACTS)
+    url = page.url
+    {"hover": link.hover, "tap": link.tap}[gesture]()
+    page.wait_for_selector(".book-preview", state="visible")
+    preview = page.evaluate(PREVIEW_FACTS)
+    check_preview(kind, preview, target, link.inner_text())
+    return link, url, preview
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_hover_shows_the_target_on_a_desktop(open_page, server, kind, mode):
     page, watch = open_page("desktop", mode)
-    link = first_link(page, server, KINDS[kind])
-    target = link.evaluate(TARGET_FACTS)
-    url = page.url
-    link.hover()
-    page.wait_for_selector(".book-preview", state="visible")
-    check_preview(kind, page.evaluate(PREVIEW_FACTS), target, link.inner_text())
+    link, url, _ = open_preview(page, server, kind, "hover")
     assert link.get_attribute("aria-describedby") == "book-preview"
     assert page.url == url
     page.mouse.move(2, 2)  # leaving the link closes it
@@ -152,13 +152,7 @@ def test_hover_shows_the_target_on_a_desktop(open_page, server, kind, mode):
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_tap_shows_the_target_on_a_phone(open_page, server, kind, mode):
     page, watch = open_page("phone", mode)
-    link = first_link(page, server, KINDS[kind])
-    target = link.evaluate(TARGET_FACTS)
-    url = page.url
-    link.tap()
-    page.wait_for_selector(".book-preview", state="visible")
-    preview = page.evaluate(PREVIEW_FACTS)
-    check_preview(kind, preview, target, link.inner_text())
+    link, url, preview = open_preview(page, server, kind, "tap")
     assert preview["follow"] and page.url == url  # the first tap previews; the preview links on
     if kind == "figure":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import article_text
+from helpers import PageWatch, article_text
 
 pytestmark = pytest.mark.browser
 
@@ -97,19 +97,6 @@ def search(page, server: str, query: str) -> list[str]:
     return [link.split("#")[0] for link in links]
 
 
-class Watch:
-    """Console errors and warnings, page errors and requests to any other host."""
-
-    def __init__(self, page, server: str):
-        self.problems: list[str] = []
-        page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        # A query's excerpt fetches still running when the test opens the next query are aborted.
-        page.on("requestfailed", lambda r: "ERR_ABORTED" in (r.failure or "") or self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-        page.on("request", lambda r: r.url.startswith((server + "/", "data:", "blob:")) or self.problems.append(f"foreign: {r.url}"))
-
-
 @pytest.fixture
 def open_page(browser, server):
     contexts = []
@@ -119,7 +106,7 @@ def open_page(browser, server):
         context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
         contexts.append(context)
         page = context.new_page()
-        return page, Watch(page, server)
+        return page, PageWatch(page, server, count_aborted=False)
 
     yield make
     for context in contexts:
@@ -135,7 +122,7 @@ def test_every_glossary_name_finds_its_first_chapter(browser, server, html_dir):
     assert len(entries) >= 40 and len(chapters) == 8, (len(entries), chapters)
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    watch = Watch(page, server)
+    watch = PageWatch(page, server, count_aborted=False)
     rows, misses = [], []
     for entry in entries:
         right = first_chapter(entry, html_dir, chapters)

@@ -27,14 +27,6 @@ EPUBCHECK = Path("/usr/share/java/epubcheck.jar")  # Debian's epubcheck (make te
 SUMMARY = re.compile(r"Messages: (\d+) fatals / (\d+) errors / (\d+) warnings")
 
 
-@pytest.fixture(scope="session")
-def epub(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("epub")
-    # The doctrees (and the plot directive's files beside them) outside the folder that is packed.
-    sphinx_build("epub", ROOT, work / "epub", doctrees=work / "doctrees")
-    return work / "epub" / "book.epub"
-
-
 def xhtml(epub: Path, name: str) -> BeautifulSoup:
     with zipfile.ZipFile(epub) as book:
         return BeautifulSoup(book.read(name).decode("utf-8"), "html.parser")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, STRICT
+from helpers import STRICT
 from kexuebook.importer import __main__ as importer
 from tools.synth_book import write_book
 
@@ -125,7 +125,6 @@ def test_an_rc_setting_draws_the_figure_again(book):
 
 
 def test_a_latex_build_in_the_same_folders_prints_a_pdf_figure(book):
-    shutil.copytree(ROOT / "latex", book / "latex")  # the PDF's style, which a synthetic book lacks
     build(book, "latex")
     tex = (book / "_build" / "latex" / "book.tex").read_text(encoding="utf-8")
     assert r"\sphinxincludegraphics{{counted}.pdf}" in tex and "counted}.svg" not in tex

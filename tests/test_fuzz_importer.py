@@ -10,6 +10,7 @@ hand-written chapter.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -49,6 +50,14 @@ FUZZ = dict(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# `make test-fast` runs a tenth of each test's examples (KEXUE_FUZZ_SHARE=0.1); `make test` all.
+FUZZ_SHARE = float(os.environ.get("KEXUE_FUZZ_SHARE", "1"))
+
+
+def examples(count: int) -> int:
+    return max(10, round(count * FUZZ_SHARE))
+
+
 ASCII_PUNCTUATION_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|[!-/:-@\[-`{-~]")
 MATH_ROLE = re.compile(r"\{(?:math|term)\}(`+)(.*?)\1")  # roles: math and glossary terms
 
@@ -112,8 +121,16 @@ def listings(draw, real_only: bool = False, most_mutations: int = 4) -> bytes:
     return raw
 
 
+# Characters of the fuzzed input that must not reach the error's first line raw: a line break
+# other than its own end (splitlines() breaks there, a terminal may too), a terminal escape, a
+# direction override that reorders what the editor reads.
+HEADLINE_HAZARDS = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def assert_clean_error(err: SeedError, name: str) -> None:
-    assert err.message and "\n" not in err.message.splitlines()[0]
+    headline = err.message.split("\n", 1)[0]
+    assert headline.strip(), "the error's first line says what is wrong"
+    assert not HEADLINE_HAZARDS.search(headline), f"a control character of the input in the error's first line: {headline!r}"
     assert err.line >= 0
     assert str(err).startswith(f"{name}:{err.line}: ")
 
@@ -135,7 +152,7 @@ def assert_escaped(excerpt: str) -> None:
             assert all(t.startswith("\\") and len(t) == 2 for t in tokens), line
 
 
-@settings(max_examples=600, **FUZZ)
+@settings(max_examples=examples(600), **FUZZ)
 @given(raw=listings())
 def test_parse_and_render_end_in_an_import_or_a_clean_error(raw):
     name = "fuzz.txt"
@@ -163,7 +180,6 @@ def test_parse_and_render_end_in_an_import_or_a_clean_error(raw):
         excerpt = render_excerpt(article, chapter, name)
         assert card.endswith("\n") and excerpt.endswith("\n")
         assert_escaped(excerpt)
-        assert render_excerpt(article, chapter, name) == excerpt, "deterministic"
         assert "{term}" not in excerpt, "the excerpt links nothing: links are our text"
 
 
@@ -181,7 +197,7 @@ def pristine(tmp_path_factory) -> Path:
     return root
 
 
-@settings(max_examples=500, **FUZZ)
+@settings(max_examples=examples(500), **FUZZ)
 @given(raw=listings(real_only=True, most_mutations=2), drop_chapter=st.one_of(st.none(), st.sampled_from(CATALOG.chapters)))
 def test_apply_on_a_copy_never_touches_a_written_chapter(pristine, raw, drop_chapter):
     with tempfile.TemporaryDirectory(prefix="fuzz-") as work:
@@ -238,7 +254,7 @@ def catalogs(draw) -> bytes:
     return raw
 
 
-@settings(max_examples=500, **FUZZ)
+@settings(max_examples=examples(500), **FUZZ)
 @given(raw=catalogs())
 def test_edited_book_toml_loads_or_fails_cleanly(pristine, raw):
     """The editor's side of the data: a mangled book.toml is read or refused, never a crash."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, page
+from helpers import page
 from kexuebook.sphinx.html import page_meta  # the extension under test
 
 BOOK = "科学空间选读：机器学习八篇注解"
@@ -189,9 +189,3 @@ def test_custom_search_dictionary_is_loaded(html_dir):
     for word in ("自编码器", "信息瓶颈"):
         assert plain.lcut(word) != [word], f"jieba alone keeps {word} whole: pick another witness"
         assert word in terms, f"{word} is not a search term: the custom dictionary was not loaded"
-
-
-def test_search_dictionary_path_is_configured():
-    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
-    assert 'html_search_options = {"dict": str(ROOT / "kexuebook" / "sphinx" / "html" / "zh-search-dict.txt")}' in conf
-    assert (ROOT / "kexuebook" / "sphinx" / "html" / "zh-search-dict.txt").is_file()

@@ -24,6 +24,8 @@ from helpers import STRICT, article_text
 from kexuebook.importer import __main__ as importer
 from tools.synth_book import write_book
 
+pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
+
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 OTHER = "chapters/regularization/synthetic-0002"
 SCRIPT = "chapters/probabilistic-models/figures/demo.py"

@@ -1,6 +1,7 @@
 """Seed text is data, never markup: an article full of payloads comes out as literal text.
 
-One copy of the book gets tests/data/injection-listing.txt (HTML, script, javascript: links, MyST
+A small synthetic book (tools/synth_book.py: the book's configuration, importer, extensions and
+theme around two made-up chapters) gets tests/data/injection-listing.txt (HTML, script, javascript: links, MyST
 and rST syntax, TeX commands in prose, entities, full-width look-alikes, lines starting with
 '#', '>', '-', '1.', '|', spaces or a tab ...), a [[chapters]] entry and a bib entry; the
 importer runs; the book is built strictly once as HTML and once as LaTeX (the .tex only).  Then:
@@ -24,7 +25,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, article_text, sphinx_build
+from helpers import ROOT, article_text, sphinx_build, synthetic_book_at
 from kexuebook.importer.errors import SeedError
 from kexuebook.importer.parse import parse_listing
 from kexuebook.importer.render import restored_text
@@ -40,23 +41,16 @@ MATH_LINES = {33, 40, 41}
 PWNED = re.compile(r"__pwned|alert\(|javascript:", re.IGNORECASE)
 
 
-def copy_book(target: Path) -> Path:
-    """A copy of the book's sources (as conftest's book_copy, for a module-scoped build)."""
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
-    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
-    return target
-
-
 def run_importer(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kexuebook.importer", "--root", str(root)], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory) -> dict[str, Path]:
-    """The book with the injection article, imported and built once: its HTML and its LaTeX."""
+    """The small synthetic book (the book's configuration, importer and theme) with the injection
+    article, imported and built once: its HTML and its LaTeX."""
     work = tmp_path_factory.mktemp("injection")
-    book = copy_book(work / "book")
+    book = synthetic_book_at(work / "book")
     shutil.copy(DATA / "injection-listing.txt", book / "seeds" / SEED)
     entry = (
         f'\n[[chapters]]\nslug = "{SLUG}"\npart = "tooling"\ntitle = {json.dumps(TITLE, ensure_ascii=False)}\nbibkey = "test-injection"\n'

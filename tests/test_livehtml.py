@@ -31,6 +31,8 @@ from helpers import ROOT
 from kexuebook.catalog import load_catalog
 from tools.synth_book import write_book
 
+pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
+
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 OTHER = "chapters/regularization/synthetic-0002"
 SCRIPT = "chapters/probabilistic-models/figures/live.py"
@@ -240,3 +242,14 @@ def test_a_new_article_appears_while_the_preview_runs(live):
     live.wait(f"{docname}.html", ready, "the new chapter, numbered 3 and cited")
     _, cover = live.wait("index.html", lambda s, t: s == 200 and "三篇合成文章" in t, "the cover counting three")
     assert live.process.poll() is None
+
+
+def test_the_preview_registers_no_worker(live):
+    """`make livehtml` builds without the offline worker (a stored page would hide the edit): no
+    page loads offline.js, and the worker file served is the one that retires an earlier worker."""
+    from offline import RETIRING_WORKER
+
+    _, cover = live.wait("index.html", lambda status, text: status == 200, "the cover")
+    assert soup(cover).select_one("script[src*='offline.js']") is None
+    _, worker = live.wait("sw.js", lambda status, text: status == 200, "the worker file")
+    assert worker == RETIRING_WORKER

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from conftest import _QuietHandler
-from helpers import page
+from helpers import CHAPTER_FACTS, page
 
 BASE = "/deep/base/"
 UNVISITED_CHAPTER = "chapters/losses/focal-loss.html"  # a figure and inline and display math
@@ -37,21 +37,6 @@ NEXT_CACHE = """async (old) => {
   return caches.keys();
 }"""
 
-CHAPTER_FACTS = r"""async () => {
-  await document.fonts.ready;
-  const article = document.querySelector("article.bd-article");
-  const maths = [...article.querySelectorAll(".math")];
-  const images = [...article.querySelectorAll("img")];
-  return {
-    title: document.title,
-    math: maths.length,
-    untypeset: maths.filter((m) => !m.querySelector(".katex")).length,
-    katexFont: document.fonts.check("16px KaTeX_Main") && [...document.fonts].some((f) => f.family.includes("KaTeX_Main") && f.status === "loaded"),
-    images: images.length,
-    brokenImages: images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
-    katexCss: [...document.styleSheets].some((s) => (s.href || "").includes("katex.min.css") && s.cssRules.length > 0),
-  };
-}"""
 
 
 # -- the precache list, read from the built site -------------------------------------------------
@@ -279,7 +264,7 @@ def test_a_preview_build_retires_a_worker_left_by_an_earlier_build(browser, host
     context.close()
 
 
-def tiny_book(tmp_path: Path, worker: bool) -> Path:
+def tiny_book(tmp_path: Path, overrides: dict) -> Path:
     from sphinx.testing.util import SphinxTestApp
 
     from helpers import ROOT
@@ -292,7 +277,7 @@ def tiny_book(tmp_path: Path, worker: bool) -> Path:
         "extensions = ['kexuebook.sphinx.html.offline']\n"
         "html_static_path = ['_static']\nhtml_favicon = '_static/favicon.svg'\nproject = '书名：副题'\n", encoding="utf-8")
     (source / "index.rst").write_text("Cover\n=====\n\nText.\n", encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out", confoverrides={"offline_worker": worker})
+    app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out", confoverrides=overrides)
     try:
         app.build()
     finally:
@@ -302,16 +287,30 @@ def tiny_book(tmp_path: Path, worker: bool) -> Path:
 
 @pytest.mark.parametrize("worker", [True, False])
 def test_the_live_preview_registers_no_worker(tmp_path, worker):
-    out = tiny_book(tmp_path, worker)
+    out = tiny_book(tmp_path, {"offline_worker": worker})
     cover = (out / "index.html").read_text(encoding="utf-8")
     assert ("offline.js" in cover) is worker
     assert ("const PRECACHE" in (out / "sw.js").read_text(encoding="utf-8")) is worker
     assert json.loads((out / "manifest.webmanifest").read_text(encoding="utf-8"))["short_name"] == "书名"
 
 
-def test_the_live_preview_builds_without_a_worker():
-    livehtml = (Path(__file__).parent.parent / "tools" / "livehtml.py").read_text(encoding="utf-8")
-    assert '"offline_worker": False' in livehtml
-    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
-    autobuild = next(line for line in makefile.splitlines() if "sphinx-autobuild ." in line)
-    assert "-D offline_worker=0" in autobuild
+def autobuild_overrides() -> dict[str, str]:
+    """The -D settings `make livehtml-autobuild` gives sphinx-autobuild, from make's dry run."""
+    import shlex
+    import subprocess
+
+    from helpers import ROOT
+
+    dry_run = subprocess.run(["make", "-n", "--no-print-directory", "livehtml-autobuild"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    words = shlex.split(next(line for line in dry_run.splitlines() if "sphinx-autobuild " in line))
+    return dict(words[i + 1].split("=", 1) for i, word in enumerate(words) if word == "-D")
+
+
+def test_the_autobuild_preview_builds_without_a_worker(tmp_path):
+    """Built with the settings `make livehtml-autobuild` passes: no page registers a worker, and
+    the worker file is the retiring one (`make livehtml`'s own preview: tests/test_livehtml.py)."""
+    from offline import RETIRING_WORKER
+
+    out = tiny_book(tmp_path, autobuild_overrides())
+    assert "offline.js" not in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "sw.js").read_text(encoding="utf-8") == RETIRING_WORKER

@@ -1,9 +1,10 @@
 """The LaTeX PDF: structure and numbers as in the HTML, fidelity, fonts, clean log, same bytes,
 and the HTML book offering it (``kexuebook/sphinx/html/pdf_download.py``).
 
-The PDF is built once per test run into a temporary folder (Sphinx's LaTeX builder, then the
-Makefile Sphinx writes next to the .tex, i.e. exactly what ``make latexpdf`` runs); the
-reproducibility check builds a second copy in another folder.
+The PDF is built once per test run into a temporary folder (conftest's ``pdf_dir``: Sphinx's
+LaTeX builder, then the Makefile Sphinx writes next to the .tex, i.e. exactly what ``make
+latexpdf`` runs); the reproducibility check builds a second copy in another folder.  The HTML's
+offer of the PDF is proved on a tiny book (tests/roots/test-downloads), with this PDF.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, article_text, page, seed_articles, seed_formulas, seed_prose, sphinx_build, tex_form
+from helpers import ROOT, build_pdf, copy_book, page, seed_articles, seed_formulas, seed_prose, tex_form
 from helpers import normalise as _normalise
 from helpers import phrases as _phrases
 from kexuebook.catalog import load_catalog
@@ -31,52 +32,6 @@ A4 = (595.28, 841.89)
 # cropping to it leaves the running heads and page numbers out of the extracted text.
 TEXT_BLOCK = {"x": 0, "y": 71, "W": 596, "H": 695}
 MAX_OVERFULL_PT = 5.0
-
-
-def _epoch() -> str:
-    """SOURCE_DATE_EPOCH of the last commit (a fixed date if git cannot say)."""
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True)
-        return out.stdout.strip() or "1700000000"
-    except (OSError, subprocess.CalledProcessError):
-        return "1700000000"
-
-
-EPOCH = _epoch()
-
-
-SNAPSHOT_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
-
-
-def snapshot(source: Path, target: Path) -> Path:
-    """A copy of the book's sources: both PDFs of the reproducibility check, and the HTML that
-    offers the PDF, are built from the same files, at different absolute paths."""
-    shutil.copytree(source, target, ignore=SNAPSHOT_IGNORE, symlinks=True)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
-    return target
-
-
-def build_pdf(source: Path, out: Path) -> Path:
-    """sphinx-build -b latex, then the generated Makefile's all-pdf (latexmk, xelatex): what
-    ``make latexpdf`` runs."""
-    env = {"SOURCE_DATE_EPOCH": EPOCH}
-    sphinx_build("latex", source, out, env=env)
-    clean = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "LATEXOPTS", "LATEXMKOPTS"}}
-    result = subprocess.run(["make", "all-pdf"], cwd=out, capture_output=True, text=True, env={**clean, **env})
-    if result.returncode != 0 or not (out / "book.pdf").exists():
-        log = (out / "book.log").read_text(encoding="utf-8", errors="replace") if (out / "book.log").exists() else ""
-        raise AssertionError(f"LaTeX build failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{log[-3000:]}")
-    return out
-
-
-@pytest.fixture(scope="session")
-def source(tmp_path_factory) -> Path:
-    return snapshot(ROOT, tmp_path_factory.mktemp("src") / "book")
-
-
-@pytest.fixture(scope="session")
-def pdf_dir(source, tmp_path_factory) -> Path:
-    return build_pdf(source, tmp_path_factory.mktemp("pdf"))
 
 
 @pytest.fixture(scope="session")
@@ -407,8 +362,8 @@ def test_internal_links_land_on_named_destinations(pdf):
     assert b"/Outlines" in objects, "the PDF has bookmarks"
 
 
-def test_two_builds_give_the_same_bytes(pdf, source, tmp_path_factory):
-    elsewhere = snapshot(source, tmp_path_factory.mktemp("src-again") / "another-book")
+def test_two_builds_give_the_same_bytes(pdf, pdf_source, tmp_path_factory):
+    elsewhere = copy_book(pdf_source, tmp_path_factory.mktemp("src-again") / "another-book")
     again = build_pdf(elsewhere, tmp_path_factory.mktemp("pdf-again"))
     assert (again / "book.pdf").read_bytes() == pdf.read_bytes()
 
@@ -420,12 +375,16 @@ def _download_link(out: Path):
     return page(out, "index").select_one("a.pdf-download-link")
 
 
-def test_html_offers_a_current_pdf_and_never_a_stale_or_missing_one(pdf, source, tmp_path):
+def test_html_offers_a_current_pdf_and_never_a_stale_or_missing_one(pdf, make_app, rootdir, tmp_path):
+    """On a tiny book with the extension (tests/roots/test-downloads): what the cover offers
+    depends on the PDF's date against the sources, not on the book's chapters."""
+    source = tmp_path / "book"
+    shutil.copytree(rootdir / "test-downloads", source)
     current = tmp_path / "book.pdf"
     shutil.copyfile(pdf, current)  # a fresh copy: newer than every source
-    out = tmp_path / "html"
+    out = source / "_build" / "html"
 
-    sphinx_build("html", source, out, "-D", f"pdf_download_file={current}")
+    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(current)}).build()
     link = _download_link(out)
     assert link is not None, "a current PDF is linked from the cover"
     target = out / link["href"]
@@ -433,12 +392,12 @@ def test_html_offers_a_current_pdf_and_never_a_stale_or_missing_one(pdf, source,
     assert link["href"].endswith("book.pdf") and "PDF" in link.get_text()
 
     os.utime(current, (946684800, 946684800))  # 2000-01-01: older than the sources
-    sphinx_build("html", source, out, "-D", f"pdf_download_file={current}")  # incremental
+    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(current)}).build()  # incremental
     assert _download_link(out) is None, "a stale PDF is not offered"
     assert not (out / "_downloads" / "book.pdf").exists(), "and no stale copy stays in the site"
 
-    sphinx_build("html", source, out, "-D", f"pdf_download_file={tmp_path / 'missing.pdf'}")
-    assert _download_link(out) is None and "book.pdf" not in article_text(page(out, "index"))
+    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(tmp_path / "missing.pdf")}).build()
+    assert _download_link(out) is None and "book.pdf" not in page(out, "index").get_text()
 
 
 # -- what a reader of the printed book sees (issue 15) ---------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import filecmp
 import subprocess
 
+import pytest
+
 from conftest import NO_PDF
 from helpers import ROOT, sphinx_build
 
@@ -22,6 +24,7 @@ def tree(folder):
     )
 
 
+@pytest.mark.workflow  # a second whole-book build
 def test_a_second_build_elsewhere_gives_the_same_bytes(html_dir, book_copy, tmp_path):
     # Another source folder and another output folder: an embedded path or date shows up.
     epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True).stdout.strip()

@@ -47,13 +47,14 @@ def test_the_search_page_carries_the_dictionary_and_the_reading_order(html_dir):
     assert focal["names"] == ["focal loss", "焦点损失"] and "chapters/losses/focal-loss" in focal["pages"]
 
 
-def test_a_glossary_entry_without_its_other_name_stops_the_build(book_copy, tmp_path):
-    glossary = book_copy / "glossary.md"
+def test_a_glossary_entry_without_its_other_name_stops_the_build(synthetic_book, tmp_path):
+    """On the small synthetic book, which carries the book's glossary and its check."""
+    glossary = synthetic_book / "glossary.md"
     text = glossary.read_text(encoding="utf-8")
     broken = text.replace("  generative model。", "  学习数据分布本身的模型，", 1)
     assert broken != text
     glossary.write_text(broken, encoding="utf-8")
     with pytest.raises(AssertionError) as failure:
-        sphinx_build("html", book_copy, tmp_path / "html", *NO_PDF)
+        sphinx_build("html", synthetic_book, tmp_path / "html", *NO_PDF)
     message = str(failure.value)
     assert re.search(r"glossary\.md:\d+: WARNING: glossary term '生成模型': expected its definition to open with", message), message[-2000:]

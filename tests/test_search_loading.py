@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, STRICT
+from helpers import STRICT
 from kexuebook.importer import __main__ as importer
 from tools.synth_book import write_book
 
@@ -41,7 +40,6 @@ def book(tmp_path_factory) -> Path:
     assert importer.main(["--root", str(root)]) == 0
     with (root / f"{CHAPTER}.md").open("a", encoding="utf-8") as chapter:
         chapter.write(f"\n\n本节顺带提到{WORD}。\n")
-    shutil.copytree(ROOT / "latex", root / "latex")  # the PDF's style, which a synthetic book lacks
     return root
 
 

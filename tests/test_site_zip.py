@@ -11,23 +11,12 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from helpers import CHAPTER_FACTS, PageWatch
+
 ZIP_NAME = "kexue-reader-html.zip"
 CHAPTER = "chapters/losses/focal-loss.html"
 QUERY, QUERY_HIT = "自编码器", "chapters/probabilistic-models/vae.html"
 
-CHAPTER_FACTS = r"""async () => {
-  await document.fonts.ready;
-  const article = document.querySelector("article.bd-article");
-  const maths = [...article.querySelectorAll(".math")];
-  const images = [...article.querySelectorAll("img")];
-  return {
-    math: maths.length,
-    untypeset: maths.filter((m) => !m.querySelector(".katex")).length,
-    katexFont: [...document.fonts].some((f) => f.family.includes("KaTeX_Main") && f.status === "loaded"),
-    images: images.length,
-    brokenImages: images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
-  };
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +74,14 @@ def test_the_zip_offers_no_downloads_of_its_own(unpacked):
 def test_the_unzipped_book_reads_and_searches_from_file_urls(browser, unpacked):
     context = browser.new_context(viewport={"width": 375, "height": 812})
     tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"{m.type}: {m.text}"))
-    tab.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    tab.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
+    watch = PageWatch(tab, unpacked.as_uri())  # anything not under the unpacked folder is foreign
     base = unpacked.as_uri() + "/"
 
     tab.goto(base + "index.html", wait_until="load")
     assert tab.evaluate("document.documentElement.lang") == "zh-CN"
     tab.goto(base + CHAPTER, wait_until="load")
     facts = tab.evaluate(CHAPTER_FACTS)
-    assert facts["math"] > 0 and facts["untypeset"] == 0 and facts["katexFont"], facts
+    assert facts["math"] > 0 and facts["untypeset"] == 0 and facts["katexFont"], facts  # (from file:// a page cannot read its stylesheets' rules)
     assert facts["images"] > 0 and not facts["brokenImages"], facts
 
     tab.goto(f"{base}search.html?q={urllib.parse.quote(QUERY)}", wait_until="load")
@@ -106,7 +92,7 @@ def test_the_unzipped_book_reads_and_searches_from_file_urls(browser, unpacked):
     tab.locator("#search-results ul.search li > a").first.click()
     tab.wait_for_url(f"{base}{QUERY_HIT}*")
     assert QUERY in tab.inner_text("article")
-    assert not problems, problems
+    assert not watch.problems, watch.problems
     context.close()
 
 

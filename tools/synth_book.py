@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTS = ["probabilistic-models", "losses", "regularization", "information-theory", "tooling"]
 PART_TITLES = ["概率模型", "损失函数", "正则化", "信息论", "工具"]
 WORDS = "模型 数据 分布 样本 损失 梯度 训练 推断 变量 概率 编码 解码 信息 熵 正则 噪声 网络 参数 特征 目标".split()
-COPIED = ["conf.py", "index.md", "preface.md", "glossary.md", "bibliography.md", "_extra", "_static", "_themes", "locale", "kexuebook", "tools"]
+COPIED = ["conf.py", "index.md", "preface.md", "glossary.md", "bibliography.md", "_extra", "_static", "_themes", "latex", "locale", "kexuebook", "tools"]
 # The front and back matter may refer to an equation of a real chapter, which no synthetic book holds.
 CHAPTER_EQUATION_REF = re.compile(r"\{eq\}`[^`]*`")
 PER_LISTING = 50  # articles per listing file, like a blog's archive pages
