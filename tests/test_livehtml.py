@@ -247,7 +247,7 @@ def test_a_new_article_appears_while_the_preview_runs(live):
 def test_the_preview_registers_no_worker(live):
     """`make livehtml` builds without the offline worker (a stored page would hide the edit): no
     page loads offline.js, and the worker file served is the one that retires an earlier worker."""
-    from offline import RETIRING_WORKER
+    from kexuebook.sphinx.html.offline import RETIRING_WORKER
 
     _, cover = live.wait("index.html", lambda status, text: status == 200, "the cover")
     assert soup(cover).select_one("script[src*='offline.js']") is None

@@ -309,7 +309,7 @@ def autobuild_overrides() -> dict[str, str]:
 def test_the_autobuild_preview_builds_without_a_worker(tmp_path):
     """Built with the settings `make livehtml-autobuild` passes: no page registers a worker, and
     the worker file is the retiring one (`make livehtml`'s own preview: tests/test_livehtml.py)."""
-    from offline import RETIRING_WORKER
+    from kexuebook.sphinx.html.offline import RETIRING_WORKER
 
     out = tiny_book(tmp_path, autobuild_overrides())
     assert "offline.js" not in (out / "index.html").read_text(encoding="utf-8")

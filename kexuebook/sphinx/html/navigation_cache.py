@@ -41,7 +41,9 @@ def shared_sidebar(pagename: str, generate: Callable[..., object]) -> Callable[.
     """The theme's ``generate_toctree_html(kind="sidebar", ...)`` for this page, from the part's."""
     this_page: dict[tuple, str] = {}  # pydata-sphinx-theme renders the sidebar twice per page
 
-    def shared_toctree_html(startdepth: int = 1, show_nav_level: int = 1, **kwargs) -> str:
+    def shared_toctree_html(kind: str = "sidebar", startdepth: int = 1, show_nav_level: int = 1, **kwargs) -> str:
+        if kind != "sidebar":  # the same signature as the theme's, so the template may call either
+            return str(generate(kind, startdepth, show_nav_level, **kwargs))
         key = (posixpath.dirname(pagename), startdepth, show_nav_level, tuple(sorted(kwargs.items())))
         if key not in this_page:
             marked, html = _sidebars.get(key, ("", ""))
