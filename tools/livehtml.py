@@ -51,7 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESTART_ON = ("conf.py", "_ext/", "seedimport/", "bookmath/")
 CATALOG = "chapters/book.toml"
 DEFAULT_PORT = 8000  # the README names it
-IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests"]
+# seeds/: the book reads only what `make import` writes from them (the README: "nothing until make import").
+IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests", "seeds"]
 
 # Reloads the page after each build; after the connection drops (a restart), reconnects and
 # reloads once the new server answers.
