@@ -1,6 +1,6 @@
 """``make bench``: the book's speed and size, each figure the median of several runs.
 
-Run as ``python -m tools.bench [--quick]``.  Every run works on a fresh copy of the sources in a
+Run as ``python -m tools.bench [--quick] [--only=live]`` (``--only=live``: the live-preview figures alone).  Every run works on a fresh copy of the sources in a
 temporary folder (the repository and its ``_build`` are never touched) and builds with the
 Makefile's strict flags.  Prints one table (figure, value, goal, met) and writes
 ``_build/bench.json``.  Ratios are measured in the same run against a baseline built there too:
