@@ -95,7 +95,14 @@ def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
             if Path(folder) == srcdir and path.suffix not in TOP_LEVEL_SUFFIXES and path.stem not in env.found_docs:
                 continue
             files.add(path)
-    return sorted(f for f in files if f.is_file())
+    # A dependency outside the sources is a build product (a figure the plot directive drew into the
+    # build folder): drawn during this very build, it would make every download look stale.
+    inside = srcdir.resolve()
+    return sorted(f for f in files if f.is_file() and _is_source(f.resolve(), inside))
+
+
+def _is_source(path: Path, srcdir: Path) -> bool:
+    return srcdir in path.parents and not NOT_SOURCES.intersection(path.relative_to(srcdir).parts[:-1])
 
 
 def current_offers(app: Sphinx, env: BuildEnvironment) -> tuple[Offer, ...]:

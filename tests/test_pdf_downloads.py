@@ -20,6 +20,9 @@ from helpers import ROOT
 
 pytestmark = pytest.mark.pdf
 
+# A 1×1 grey PNG.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+                    "0000000a49444154789c636800000082008177cd72b60000000049454e44ae426082")
 BASE = "https://example.org/~editor/kexue%20reader/"  # a tilde and an escaped space: the TeX must keep both
 
 
@@ -59,11 +62,18 @@ def source(rootdir, tmp_path) -> Path:
 
 
 def test_with_an_address_the_imprint_page_links_the_book_and_each_current_download(make_app, source, tmp_path):
-    epub = tmp_path / "book.epub"
-    epub.write_bytes(b"PK" + bytes(4096))  # written after the sources: current
     stale_zip = tmp_path / "site.zip"
     stale_zip.write_bytes(b"PK" + bytes(4096))
     os.utime(stale_zip, (946684800, 946684800))  # 2000-01-01: older than the sources, the site will not serve it
+    # A figure drawn into a folder outside the sources during the build (as the plot directive does)
+    # is a build product, newer than the EPUB: it must not make the EPUB look stale.
+    drawn = tmp_path / "plot_directive" / "figure.png"
+    with (source / "chapter.rst").open("a", encoding="utf-8") as chapter:
+        chapter.write(f"\n.. image:: {os.path.relpath(drawn, source)}\n")
+    epub = tmp_path / "book.epub"
+    epub.write_bytes(b"PK" + bytes(4096))  # written after the sources: current
+    drawn.parent.mkdir()
+    drawn.write_bytes(PNG)
     pdf = build_pdf(make_app, source, html_baseurl=BASE, epub_download_file=str(epub), site_zip_file=str(stale_zip), pdf_download_file="")
 
     assert link_targets(pdf) == [BASE, BASE + "_downloads/book.epub"]
