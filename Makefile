@@ -89,10 +89,12 @@ site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	  -D pdf_download_file= -D site_zip_file= -D html_show_search_summary=0 $(O)
 	$(BIN)/python -m tools.site_zip $(BUILDDIR)/site $(SITEZIP)
 
-# The PDF, the EPUB and the zip first, then the HTML that copies them into the site and links them.
+# The EPUB and the zip first, then the PDF (with BOOK_BASEURL its imprint page names the current
+# ones by their published address), then the HTML that copies all three into the site and links them.
 # latexmk leaves the PDF's date alone when the .tex did not change (an edit to an extension that
 # changes nothing in print): just built from the current sources, it is current all the same.
-book: latexpdf epub site-zip
+book: epub site-zip
+	$(MAKE) latexpdf
 	touch $(BUILDDIR)/latex/book.pdf
 	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D epub_download_file=$(abspath $(BUILDDIR))/epub/book.epub -D site_zip_file=$(abspath $(SITEZIP))'
 
@@ -128,7 +130,7 @@ test-fast: deps-html $(VENV)/.test-stamp node_modules/.package-lock.json
 	KEXUE_FUZZ_SHARE=0.1 $(BIN)/python -m pytest -n 2 -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 bench: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
-	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench $(O)
 
 clean:
 	rm -rf $(BUILDDIR)

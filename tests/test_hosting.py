@@ -130,6 +130,8 @@ def test_pages_workflow_builds_the_book_and_uploads_the_html(workflow):
     assert "-M html . _build" in dry_run and "-M latexpdf . _build" in dry_run and "tools.site_zip" in dry_run
     # The HTML offers the PDF only if it is newer than the sources; latexmk may leave its date alone.
     assert dry_run.index("-M latexpdf") < dry_run.index("touch _build/latex/book.pdf") < dry_run.index("-M html")
+    # The PDF's imprint page names the EPUB and the zip only if they are current when it is built.
+    assert dry_run.index("-M epub") < dry_run.index("-M latexpdf") and dry_run.index("tools.site_zip") < dry_run.index("-M latexpdf")
     upload = next(s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "_build/html"
     deploy = workflow["jobs"]["deploy"]
@@ -170,7 +172,9 @@ def test_rtd_installs_the_npm_assets_and_builds_the_pdf_with_our_latex(rtd):
     assert rtd["formats"] == ["pdf"] and rtd["sphinx"] == {"configuration": "conf.py", "fail_on_warning": True}
     html = [shlex.split(c) for c in jobs["build"]["html"]]
     sphinx = [c for c in html if c[:3] == ["python", "-m", "sphinx"]]
-    assert sphinx[0][3:5] == ["-M", "latexpdf"]  # the PDF first, so that the HTML can offer it
+    # The zip, then the PDF (whose imprint page names the zip), then the HTML that offers both.
+    assert [c[3:5] for c in sphinx] == [["-b", "html"], ["-M", "latexpdf"], ["-b", "html"]]
+    assert [c[:3] for c in html].index(["python", "-m", "tools.site_zip"]) < html.index(sphinx[1])
     assert any("pdf_download_file=_build/latex/book.pdf" in c for c in sphinx[-1])
     assert sphinx[-1][-1] == "$READTHEDOCS_OUTPUT/html"
     pdf = [shlex.split(c) for c in jobs["build"]["pdf"]]

@@ -220,7 +220,14 @@ def test_a_broken_conf_py_is_shown_and_the_page_reloads_itself_after_each_restar
 
 def test_a_new_article_appears_while_the_preview_runs(live):
     """The README's steps with the preview running: seed, book.toml entry, import, bib entry."""
+    settled = None
+    while settled != live.log():  # the previous test's build has finished and reported
+        settled = live.log()
+        time.sleep(2)
+    builds = settled.count("livehtml: rebuilt in")
     (live.book / "seeds" / "100_second.txt").write_bytes((DATA / "second-listing.txt").read_bytes())
+    time.sleep(3)  # the watcher reports a change within a second
+    assert live.log().count("livehtml: rebuilt in") == builds, "a new seed changes nothing until `make import` (README)"
     live.append(
         "chapters/book.toml",
         '\n[[chapters]]\nslug = "sgd-adam"\npart = "tooling"\ntitle = "从SGD到Adam:步长的故事"\nbibkey = "sgd-adam"\n'

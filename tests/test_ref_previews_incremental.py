@@ -1,47 +1,47 @@
-"""An incremental build writes the previews of the pages it wrote again, and reads no other page.
-
-On a small synthetic book (tools/synth_book.py, two articles), built twice into the same folders
-with a section added to the first chapter in between: that chapter's previews hold the new
-section; the other chapter's preview file is left as it was (its page was not written again).
-"""
+"""Reference previews follow an incremental build (kexuebook/sphinx/html/ref_previews.py derives them only from the
+pages the build wrote): an edited page's previews change, an untouched page's file is not redone."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import STRICT
-from kexuebook.importer import __main__ as importer
-from tools.synth_book import write_book
+from sphinx.testing.util import SphinxTestApp
 
-CHAPTER = "chapters/probabilistic-models/synthetic-0001"
-OTHER = "chapters/regularization/synthetic-0002"
+from kexuebook.sphinx.html import ref_previews
 
-
-def build(book: Path) -> None:
-    out = book / "_build"
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"),
-               "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
-    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(book)}, cwd=book)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+PAGES = {
+    "index": "封面\n====\n\n.. toctree::\n\n   one\n   two\n",
+    "one": "第一章\n======\n\n旧的第一段。\n",
+    "two": "第二章\n======\n\n第二章的第一段。\n",
+}
 
 
-def previews(book: Path, docname: str) -> Path:
-    return book / "_build" / "html" / "_static" / "previews" / f"{docname}.json"
+def build(source: Path) -> Path:
+    app = SphinxTestApp("html", srcdir=source)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir) / "_static" / "previews"
 
 
-def test_an_edit_updates_its_pages_previews_only(tmp_path):
-    book = write_book(2, tmp_path / "book")
-    assert importer.main(["--root", str(book)]) == 0
-    build(book)
-    other = previews(book, OTHER).stat().st_mtime_ns
-    with (book / f"{CHAPTER}.md").open("a", encoding="utf-8") as chapter:
-        chapter.write("\n\n(added-section)=\n## 新加的一节\n\n这一节是测试加上的。\n")
-    build(book)
-    data = json.loads(previews(book, CHAPTER).read_text(encoding="utf-8"))
-    assert any("新加的一节" in preview for preview in data.values()), "the new section has a preview"
-    assert previews(book, OTHER).stat().st_mtime_ns == other
+def test_an_edited_page_gets_new_previews_and_an_untouched_one_is_not_parsed_again(tmp_path, monkeypatch):
+    source = tmp_path / "book"
+    source.mkdir()
+    (source / "conf.py").write_text("extensions = ['kexuebook.sphinx.html.ref_previews']\n", encoding="utf-8")
+    for name, text in PAGES.items():
+        (source / f"{name}.rst").write_text(text, encoding="utf-8")
+    previews = build(source)
+    assert "旧的第一段" in json.loads((previews / "one.json").read_text(encoding="utf-8"))[""]
+    before = (previews / "two.json").read_bytes()
+
+    parsed = []
+    page_previews = ref_previews.page_previews
+    monkeypatch.setattr(ref_previews, "page_previews", lambda html, docname: parsed.append(docname) or page_previews(html, docname))
+    (source / "one.rst").write_text("第一章\n======\n\n新的第一段。\n", encoding="utf-8")
+    previews = build(source)
+    lead = json.loads((previews / "one.json").read_text(encoding="utf-8"))[""]
+    assert "新的第一段" in lead and "旧的第一段" not in lead
+    assert "one" in parsed and "two" not in parsed, "a page this build did not write is not parsed again"
+    assert (previews / "two.json").read_bytes() == before

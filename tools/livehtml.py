@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import eval_config_file
 from sphinx.environment import BuildEnvironment
@@ -50,7 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESTART_ON = ("conf.py", "kexuebook/")
 CATALOG = "chapters/book.toml"
 DEFAULT_PORT = 8000  # the README names it
-IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests"]
+# seeds/: the book reads only what `make import` writes from them (the README: "nothing until make import").
+IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests", "seeds"]
 
 # Reloads the page after each build; after the connection drops (a restart), reconnects and
 # reloads once the new server answers.
@@ -141,6 +143,40 @@ def forget_stale_doctrees(app: Sphinx, env, docnames: list[str]) -> None:
         env.__dict__.pop("master_doctree", None)  # a cached property: the navigation is built from it
 
 
+def keep_doctrees_for_numbering(app: Sphinx) -> None:
+    """Between builds, keep unpickled the doctrees that numbering the figures walks.
+
+    On every build Sphinx's toctree collector walks every document's doctree to number its
+    figures (``env-get-updated``), unpickling each one: a large part of a one-chapter rebuild.
+    That walk only reads.  So during ``env-get-updated`` alone, ``env.get_doctree`` answers from
+    what was kept, as long as the document's pickle is the same object (a document read again
+    has a new one); outside it, every caller gets Sphinx's own fresh copy, so a page being
+    resolved and written never shares a tree (sharing them all broke the 404 page's navigation).
+    Private: relies on ``_pickled_doctree_cache`` (see :func:`expect_sphinx_doctree_caches`).
+    """
+    kept: dict[str, tuple[bytes, nodes.document]] = {}
+
+    def get_doctree(docname: str) -> nodes.document:
+        env = app.env
+        serialised = env._pickled_doctree_cache.get(docname)
+        if serialised is not None and docname in kept and kept[docname][0] is serialised:
+            return kept[docname][1]
+        doctree = BuildEnvironment.get_doctree(env, docname)
+        kept[docname] = (env._pickled_doctree_cache[docname], doctree)
+        return doctree
+
+    def install(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        env.get_doctree = get_doctree  # type: ignore[method-assign]  # this instance, for this event only
+        return []
+
+    def uninstall(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        env.__dict__.pop("get_doctree", None)  # before the environment is pickled
+        return []
+
+    app.connect("env-get-updated", install, priority=0)  # before the collectors (500)
+    app.connect("env-get-updated", uninstall, priority=1000)
+
+
 class Preview:
     """The book as the server shows it: the last build's pages, or the error that stopped it."""
 
@@ -162,6 +198,7 @@ class Preview:
             self.conf_values = self._conf_values()
             expect_sphinx_doctree_caches(self.app.env)
             self.app.connect("env-before-read-docs", forget_stale_doctrees)
+            keep_doctrees_for_numbering(self.app)
         except Exception as err:  # conf.py does not load: show why, wait for a fix
             self.fail("conf.py could not be loaded", err)
             self.broken = True

@@ -12,6 +12,9 @@ goes stale.  ``make book`` builds the PDF, the EPUB and the zip, then the HTML.
 
 The site's zip (``site_zip_file``, what ``make site-zip`` writes) is offered by the same rule; it
 is made from the HTML too, so the site's own assets, theme and extensions count among its sources.
+
+The PDF names the same files on its imprint page, by their published address (``html_baseurl``),
+and only when the build knows that address: see :func:`printed_addresses`.
 """
 
 from __future__ import annotations
@@ -50,13 +53,16 @@ class Download:
     kind: str  # what the note after the link says the file is
     extra_sources: tuple[str, ...] = ()  # folders it is also made from (the zip: the site's assets)
     after: str = ""  # what the note says after the size
+    printed: str = ""  # its line on the PDF's imprint page, {url} its address ("": not listed there)
 
 
 DOWNLOADS = (
     Download("pdf", "pdf_download_file", "_build/latex/book.pdf", "_downloads/book.pdf", "下载本书PDF版", "A4"),
-    Download("epub", "epub_download_file", "_build/epub/book.epub", "_downloads/book.epub", "下载本书EPUB版", "EPUB 3，公式为MathML"),
+    Download("epub", "epub_download_file", "_build/epub/book.epub", "_downloads/book.epub", "下载本书EPUB版", "EPUB 3，公式为MathML",
+             printed="EPUB版：{url}（EPUB 3，公式为MathML）"),
     Download("zip", "site_zip_file", "_build/zip/kexue-reader-html.zip", "_downloads/kexue-reader-html.zip", "下载网页版", "zip",
-             extra_sources=("_static", "_themes", "kexuebook"), after="：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。"),
+             extra_sources=("_static", "_themes", "kexuebook"), after="：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。",
+             printed="网页版压缩包：{url}（解压后用浏览器打开其中的index.html，不联网也能阅读和搜索）"),
 )
 
 
@@ -89,7 +95,14 @@ def book_sources(app: Sphinx, env: BuildEnvironment) -> list[Path]:
             if Path(folder) == srcdir and path.suffix not in TOP_LEVEL_SUFFIXES and path.stem not in env.found_docs:
                 continue
             files.add(path)
-    return sorted(f for f in files if f.is_file())
+    # A dependency outside the sources is a build product (a figure the plot directive drew into the
+    # build folder): drawn during this very build, it would make every download look stale.
+    inside = srcdir.resolve()
+    return sorted(f for f in files if f.is_file() and _is_source(f.resolve(), inside))
+
+
+def _is_source(path: Path, srcdir: Path) -> bool:
+    return srcdir in path.parents and not NOT_SOURCES.intersection(path.relative_to(srcdir).parts[:-1])
 
 
 def current_offers(app: Sphinx, env: BuildEnvironment) -> tuple[Offer, ...]:
@@ -160,6 +173,35 @@ def offer_on_every_page(app: Sphinx, pagename: str, templatename: str, context: 
     context["book_pdf"] = {"url": context["pathto"](target, resource=True), "size": f"{pdf.size / 1e6:.1f}"}
 
 
+def tex_url(url: str) -> str:
+    """``\\url{…}`` inside a macro's definition: only ``%`` and ``#`` need their backslash there."""
+    if any(c in url for c in "\\{}") or any(c.isspace() for c in url):
+        raise ValueError(f"pdf_download: html_baseurl {url!r} holds a character an address cannot hold unescaped")
+    return r"\url{" + url.replace("%", r"\%").replace("#", r"\#") + "}"
+
+
+def printed_addresses(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The PDF's imprint page names the book's address and the files published with it.
+
+    A PDF can link only an absolute address: with ``html_baseurl`` (the host's build, see
+    site_address.py) the imprint page lists the web book and each download that is current now
+    (:func:`current_offers`, the HTML's own rule).  ``make book`` and the hosts build the EPUB and
+    the zip before the PDF and the HTML after it, from the same sources: the HTML then offers
+    exactly what the PDF names.  Without an address the page names nothing (no dead link, no
+    local path).  ``\\bookonline`` is printed by ``\\bookimprintpage`` (latex/kexuebook.sty)."""
+    if app.builder.name != "latex" or docname != app.config.root_doc or not app.config.html_baseurl:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    lines = [rf"本书网页版：{tex_url(base)}\par"]
+    for download, offer in zip(DOWNLOADS, current_offers(app, app.env), strict=True):
+        if offer.path is not None and download.printed:
+            lines.append(download.printed.format(url=tex_url(base + download.target)) + r"\par")
+    section.insert(1, nodes.raw("", "\\renewcommand{\\bookonline}{%\n" + "\n".join(lines) + "}\n", format="latex"))
+
+
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_html_site(app.builder):
         return
@@ -179,6 +221,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_config_value(download.config, download.default, "", str)
     app.connect("env-get-outdated", decide)
     app.connect("doctree-resolved", add_links)
+    app.connect("doctree-resolved", printed_addresses)
     app.connect("html-page-context", offer_on_every_page)
     app.connect("build-finished", copy_downloads)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
