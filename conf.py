@@ -75,6 +75,7 @@ extensions = [
     "part_numbers",  # HTML: part pages titled 第一部分　概率模型 …
     "figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
     "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
+    "deferred_scripts",  # HTML: no script in the head blocks the first paint
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
