@@ -76,6 +76,8 @@ extensions = [
     "figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
     "cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
     "deferred_scripts",  # HTML: no script in the head blocks the first paint
+    "css_bundle",  # HTML: one stylesheet, cut by PurgeCSS to the rules the built pages use
+    "lazy_figures",  # HTML: figures below the fold load lazily, their size set (no layout shift)
 ]
 
 # -- MyST ----------------------------------------------------------------------------------------
