@@ -51,8 +51,9 @@ SAFELIST = {
     "standard": [r"^bs-tooltip-", r"^tooltip"],  # Bootstrap: "bs-tooltip-" + placement
     "greedy": [],
 }
-# Attributes that scripts set on <html> (the colour mode): every selector on them is kept.
-DYNAMIC_ATTRIBUTES = ["data-theme", "data-mode", "data-bs-theme"]
+# Attributes that scripts set at run time, every selector on them kept: the colour mode on <html>;
+# Bootstrap's data-bs-popper="static" on a menu it does not place itself (the colour-mode menu).
+DYNAMIC_ATTRIBUTES = ["data-theme", "data-mode", "data-bs-theme", "data-bs-popper"]
 # Loaded as data, not code: its words (every word of the book) name no class.
 NOT_CONTENT = ("searchindex.js",)
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")

@@ -6,13 +6,17 @@ first paragraph gets ``loading="lazy"`` (docutils writes it from the node's ``lo
 before it may be the first thing a reader sees and loads at once.  Each image also gets
 ``width`` and ``height`` attributes, its file's own size: the browser reserves the figure's box
 before the file arrives (with book.css's ``height: auto`` the box keeps the figure's aspect at
-the column's width), so nothing below it moves when it does.
+the column's width), so nothing below it moves when it does.  Diagrams (sphinx.ext.graphviz,
+written as ``<img>`` by html_a11y.py) get the same attributes from :func:`diagram_attributes`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.ext.graphviz import graphviz
 from sphinx.util.images import get_image_size
 from sphinx.util.typing import ExtensionMetadata
 
@@ -25,9 +29,12 @@ def mark_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not is_html_site(app.builder):
         return
     seen_paragraph = False
-    for node in doctree.findall(lambda n: isinstance(n, nodes.paragraph | nodes.image)):
+    for node in doctree.findall(lambda n: isinstance(n, nodes.paragraph | nodes.image | graphviz)):
         if isinstance(node, nodes.paragraph):
             seen_paragraph = True
+            continue
+        if isinstance(node, graphviz):  # its file is drawn when the page is written
+            node["loading"] = "lazy" if seen_paragraph else ""
             continue
         if "://" in node["uri"]:
             continue
@@ -45,6 +52,13 @@ def visit_image(self, node: nodes.image) -> None:
     tag = self.body[-1]
     if size and tag.startswith("<img ") and " width=" not in tag and " height=" not in tag:
         self.body[-1] = f'<img width="{size[0]}" height="{size[1]}" ' + tag[len("<img "):]
+
+
+def diagram_attributes(node: graphviz, svg: Path) -> str:
+    """The attributes, after ``<img``, of a diagram drawn to ``svg``: its size, lazy loading."""
+    size = get_image_size(svg)
+    sized = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    return sized + (' loading="lazy"' if node.get("loading") == "lazy" else "")
 
 
 def depart_image(self, node: nodes.image) -> None:
