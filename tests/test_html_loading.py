@@ -22,7 +22,7 @@ from test_offline import linked_file, pages_of, worker_listing
 NOT_BLOCKING = ("defer", "async")
 CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 ELEMENT = re.compile(r"(?:^|(?<=[\s>+~(]))([a-z][a-z0-9]*)\b(?![-\w])")
-ATTRIBUTE_SELECTOR = re.compile(r"""\[\s*(data-[\w-]+)\s*=\s*["']?([\w-]+)["']?\s*\]""")
+ATTRIBUTE_SELECTOR = re.compile(r"""\[\s*(data-[\w-]+)\s*(?:[~|^$*]?=\s*["']?([^"'\]]*)["']?\s*)?\]""")
 # Calls by which a script gives an element a class: the class names are its string arguments.
 CLASS_CALL = re.compile(r"""classList\.(?:add|toggle|replace)\(([^()]*)\)""")
 CLASS_NAME = re.compile(r"""\.className\s*\+?=\s*(["'])([^"']*)\1""")
@@ -175,7 +175,7 @@ def test_the_stylesheet_keeps_the_rules_for_what_scripts_set(html_dir, bundle):
     on_attribute = [s for s in original if {a for a, _ in ATTRIBUTE_SELECTOR.findall(s)} & attributes and required(s) <= present]
     assert any("data-theme=dark" in s.replace('"', "") for s in on_attribute), "the theme styles dark mode"
     missing = [s for s in on_attribute if s not in kept]
-    assert not missing, f"colour-mode rules cut from the stylesheet: {missing}"
+    assert not missing, f"rules on data attributes that scripts set, cut from the stylesheet: {missing}"
 
 
 def test_the_stylesheets_fonts_are_woff2_shown_at_once(bundle):
