@@ -5,7 +5,8 @@
 // PurgeCSS (pinned in package.json) keeps the rules whose selectors name a class, id or element
 // found in the content (the built pages and the scripts they load, where the class names that
 // JavaScript adds are written), the safelist, and every selector on a dynamic attribute (the
-// colour mode).  It drops @keyframes and custom properties no kept rule uses.  It keeps every
+// colour mode).  It drops @keyframes and the custom properties no kept rule uses and no script
+// reads (safelist.variables: Bootstrap places a menu by its --bs-position).  It keeps every
 // @font-face: PurgeCSS reads only `font-family`, and KaTeX names its faces in `font`
 // shorthands, Font Awesome through custom properties (a browser fetches only the faces the text
 // of a page uses anyway).  Then (PostCSS) each @font-face keeps only its WOFF2 source, which
@@ -27,7 +28,7 @@ const [purged] = await new PurgeCSS().purge({
   // Pages are parsed as HTML (tags, classes, ids, attributes), not split into words: a word of
   // the text ("table", "alert") is no class.  Scripts are split into words, their string literals.
   extractors: [{ extractor: purgecssFromHtml, extensions: ["html"] }],
-  safelist: { standard: regexps(input.safelist.standard), greedy: regexps(input.safelist.greedy) },
+  safelist: { standard: regexps(input.safelist.standard), greedy: regexps(input.safelist.greedy), variables: input.safelist.variables },
   dynamicAttributes: input.dynamicAttributes,
   fontFace: false,
   keyframes: true,

@@ -9,7 +9,8 @@ one file instead, ``_static/styles/site.css``, written after the build:
    bundle's folder;
 2. cut by PurgeCSS (``_ext/css-purge.mjs``) against every built page and every script those pages
    load, plus a small safelist for what scripts build out of pieces (the tooltip's placement
-   class); selectors on the colour-mode attributes are kept whole;
+   class); selectors on the colour-mode attributes are kept whole, and so are the custom
+   properties scripts read;
 3. fonts: WOFF2 sources only, ``font-display: swap`` for KaTeX's faces; the icon fonts cut to
    the icons the bundle uses (icon_font.py).
 
@@ -56,6 +57,9 @@ SAFELIST = {
 DYNAMIC_ATTRIBUTES = ["data-theme", "data-mode", "data-bs-theme", "data-bs-popper"]
 # Loaded as data, not code: its words (every word of the book) name no class.
 NOT_CONTENT = ("searchindex.js",)
+# A custom property a script reads (Bootstrap: getPropertyValue("--bs-position")) is no var() of
+# the stylesheet, and must not be cut as unused.
+SCRIPT_READS_PROPERTY = re.compile(r"""getPropertyValue\(\s*["'](--[\w-]+)["']\s*\)""")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"])([^'"]+)\1\s*\)?\s*;""")
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
@@ -134,7 +138,8 @@ def purge_content(outdir: Path, pages: list[Path]) -> list[dict[str, str]]:
 
 
 def purge(css: str, content: list[dict[str, str]], srcdir: Path) -> str:
-    request = {"css": css, "content": content, "safelist": SAFELIST, "dynamicAttributes": DYNAMIC_ATTRIBUTES}
+    read = sorted({name for item in content if item["extension"] == "js" for name in SCRIPT_READS_PROPERTY.findall(item["raw"])})
+    request = {"css": css, "content": content, "safelist": {**SAFELIST, "variables": read}, "dynamicAttributes": DYNAMIC_ATTRIBUTES}
     result = subprocess.run(["node", str(PURGE_SCRIPT)], input=json.dumps(request), capture_output=True,
                             text=True, encoding="utf-8", cwd=srcdir)
     if result.returncode != 0:

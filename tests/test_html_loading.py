@@ -33,6 +33,7 @@ CONSTANT = re.compile(r"""\b([A-Za-z_$][\w$]*)\s*=\s*(["'])([\w -]+)\2""")
 IDENTIFIER = re.compile(r"(?<![\w$.\"'])([A-Za-z_$][\w$]*)(?![\w$(\"'])")
 # Data attributes a script sets: through dataset, setAttribute, or Bootstrap's setDataAttribute
 # (which writes data-bs-<name>).
+PROPERTY_READ = re.compile(r"""getPropertyValue\(\s*["'](--[\w-]+)["']\s*\)""")
 DATASET = re.compile(r"""\.dataset\.(\w+)\s*=|setAttribute\(\s*["'](data-[\w-]+)["']|setDataAttribute\([^,()]+,\s*["'](\w+)["']""")
 
 
@@ -62,17 +63,34 @@ def selectors(css: str) -> list[str]:
     return found
 
 
-def single_selectors(css: str) -> list[str]:
-    """Each selector of each rule (a list split at its top-level commas), spaces normalised."""
+def split_selectors(selector_list: str) -> list[str]:
+    """A selector list split at its top-level commas, spaces normalised."""
     found = []
-    for selector_list in selectors(css):
-        depth, start = 0, 0
-        for i, char in enumerate(selector_list + ","):
-            depth += (char in "([") - (char in ")]")
-            if char == "," and depth == 0:
-                found.append(" ".join(selector_list[start:i].split()))
-                start = i + 1
+    depth, start = 0, 0
+    for i, char in enumerate(selector_list + ","):
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth == 0:
+            found.append(" ".join(selector_list[start:i].split()))
+            start = i + 1
     return found
+
+
+def selectors_declaring(css: str, prop: str) -> set[str]:
+    """The selectors of the rules that set the custom property ``prop``, inside @media too."""
+    found = set()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            declarations = tinycss2.parse_blocks_contents(rule.content)
+            if any(d.type == "declaration" and d.name == prop for d in declarations):
+                found |= set(split_selectors(tinycss2.serialize(rule.prelude)))
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports", "layer", "container"):
+            found |= selectors_declaring(tinycss2.serialize(rule.content), prop)
+    return found
+
+
+def single_selectors(css: str) -> list[str]:
+    """Each selector of each rule, spaces normalised."""
+    return [single for selector_list in selectors(css) for single in split_selectors(selector_list)]
 
 
 def required(selector: str) -> set[str]:
@@ -176,6 +194,21 @@ def test_the_stylesheet_keeps_the_rules_for_what_scripts_set(html_dir, bundle):
     assert any("data-theme=dark" in s.replace('"', "") for s in on_attribute), "the theme styles dark mode"
     missing = [s for s in on_attribute if s not in kept]
     assert not missing, f"rules on data attributes that scripts set, cut from the stylesheet: {missing}"
+
+
+def test_the_stylesheet_keeps_the_custom_properties_scripts_read(html_dir, bundle):
+    """Bootstrap places a menu by reading --bs-position (end for .dropdown-menu-end): a cut that
+    drops the property as unused by any var() opens the colour-mode menu off its button."""
+    scripts = loaded_scripts(html_dir)
+    read = {name for source in scripts.values() for name in PROPERTY_READ.findall(source)}
+    assert "--bs-position" in read
+    originals = "\n".join(p.read_text(encoding="utf-8") for p in (html_dir / "_static").rglob("*.css") if p != bundle)
+    kept = bundle.read_text(encoding="utf-8")
+    present = on_pages(html_dir)
+    for name in sorted(read):
+        wanted = {s for s in selectors_declaring(originals, name) if required(s) <= present}
+        assert wanted <= selectors_declaring(kept, name), f"{name}: cut from {sorted(wanted - selectors_declaring(kept, name))}"
+    assert ".dropdown-menu-end" in selectors_declaring(kept, "--bs-position")
 
 
 def test_the_stylesheets_fonts_are_woff2_shown_at_once(bundle):
