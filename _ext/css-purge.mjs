@@ -1,6 +1,7 @@
 // The site's one stylesheet, cut to what its pages use: run by _ext/css_bundle.py, which sends
 // {css, content, safelist, dynamicAttributes} as JSON on stdin and reads back
-// {css, rejected} as JSON on stdout.
+// {css, rejected} as JSON on stdout.  A content item of extension "selectors" is what the
+// pages hold, already extracted: {tags, classes, ids, attributes: {names, values}, undetermined}.
 //
 // PurgeCSS (pinned in package.json) keeps the rules whose selectors name a class, id or element
 // found in the content (the built pages and the scripts they load, where the class names that
@@ -15,7 +16,6 @@
 // icon faces keep theirs (a fallback face would show a box where the icon goes).
 import postcss from "postcss";
 import { PurgeCSS } from "purgecss";
-import purgecssFromHtml from "purgecss-from-html";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
@@ -25,9 +25,10 @@ const regexps = (patterns) => patterns.map((pattern) => new RegExp(pattern));
 const [purged] = await new PurgeCSS().purge({
   css: [{ raw: input.css }],
   content: input.content,
-  // Pages are parsed as HTML (tags, classes, ids, attributes), not split into words: a word of
-  // the text ("table", "alert") is no class.  Scripts are split into words, their string literals.
-  extractors: [{ extractor: purgecssFromHtml, extensions: ["html"] }],
+  // The pages come parsed (css_bundle.py: their tags, classes, ids and attributes, not the words
+  // of their text: "table" in a sentence is no class).  Scripts are split into words, which holds
+  // their string literals.
+  extractors: [{ extractor: (raw) => JSON.parse(raw), extensions: ["selectors"] }],
   safelist: { standard: regexps(input.safelist.standard), greedy: regexps(input.safelist.greedy), variables: input.safelist.variables },
   dynamicAttributes: input.dynamicAttributes,
   fontFace: false,

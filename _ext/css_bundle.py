@@ -28,7 +28,9 @@ import json
 import posixpath
 import re
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _CascadingStyleSheet
@@ -38,7 +40,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from icon_font import subset_icon_fonts
 from outputs import is_html_site
-from precache import NOT_PAGES, page_references
+from precache import NOT_PAGES
 
 logger = logging.getLogger(__name__)
 
@@ -126,25 +128,92 @@ def _pages(outdir: Path) -> list[Path]:
     return sorted(p for p in outdir.rglob("*.html") if not p.relative_to(outdir).as_posix().startswith(NOT_PAGES))
 
 
+class _PageSelectors(HTMLParser):
+    """What of a page a selector can match: tags, classes, ids, attribute names and values."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.classes: set[str] = set()
+        self.ids: set[str] = set()
+        self.names: set[str] = set()
+        self.values: set[str] = set()
+        self.scripts: list[str] = []  # the src of each <script>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "script":
+            self.scripts += [value for name, value in attrs if name == "src" and value]
+        for name, value in attrs:
+            self.names.add(name)
+            if value is None:
+                continue
+            if name == "class":
+                self.classes.update(value.split())
+                continue
+            if name == "id":
+                self.ids.add(value)
+            self.values.update([value, *value.split()])
+
+    handle_startendtag = handle_starttag
+
+
+# Parsed pages by path, kept while their file is unchanged: the live preview's warm Sphinx
+# rewrites one page per edit, and parses only that one again.
+_PARSED: dict[Path, tuple[int, int, _PageSelectors]] = {}
+
+
+def page_selectors(page: Path) -> _PageSelectors:
+    stat = page.stat()
+    cached = _PARSED.get(page)
+    if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
+        parser = _PageSelectors()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parser.close()
+        cached = _PARSED[page] = (stat.st_mtime_ns, stat.st_size, parser)
+    return cached[2]
+
+
 def purge_content(outdir: Path, pages: list[Path]) -> list[dict[str, str]]:
-    """Every page, and every script a page loads (where scripts name the classes they add)."""
-    content, scripts = [], set()
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        content.append({"raw": html, "extension": "html"})
-        scripts |= {p for p in page_references(html, page.relative_to(outdir).as_posix(), outdir)
-                    if p.endswith(".js") and posixpath.basename(p) not in NOT_CONTENT}
-    return content + [{"raw": (outdir / s).read_text(encoding="utf-8"), "extension": "js"} for s in sorted(scripts)]
+    """What the pages hold (one "selectors" item), and every script a page loads (where scripts
+    name the classes they add)."""
+    parsed = [page_selectors(page) for page in pages]
+    selectors = {
+        "tags": sorted(set().union(*(p.tags for p in parsed))),
+        "classes": sorted(set().union(*(p.classes for p in parsed))),
+        "ids": sorted(set().union(*(p.ids for p in parsed))),
+        "attributes": {"names": sorted(set().union(*(p.names for p in parsed))), "values": sorted(set().union(*(p.values for p in parsed)))},
+        "undetermined": [],
+    }
+    scripts = set()
+    for page, found in zip(pages, parsed, strict=True):
+        for src in found.scripts:
+            path = urlsplit(src).path
+            if "://" in src or path.startswith("/") or posixpath.basename(path) in NOT_CONTENT:
+                continue
+            script = posixpath.normpath(posixpath.join(posixpath.dirname(page.relative_to(outdir).as_posix()), path))
+            if (outdir / script).is_file():
+                scripts.add(script)
+    return [{"raw": json.dumps(selectors), "extension": "selectors"}] + [
+        {"raw": (outdir / s).read_text(encoding="utf-8"), "extension": "js"} for s in sorted(scripts)]
 
 
-def purge(css: str, content: list[dict[str, str]], srcdir: Path) -> str:
+def purge(css: str, content: list[dict[str, str]], srcdir: Path, cache: Path) -> str:
+    """The cut stylesheet; kept in ``cache`` with a hash of all it was cut from, so a build whose
+    pages hold the same classes (an edit of the text) does not run PurgeCSS again."""
+    key = hashlib.sha256(json.dumps([css, content, SAFELIST, DYNAMIC_ATTRIBUTES, PURGE_SCRIPT.read_text(encoding="utf-8")]).encode()).hexdigest()
+    if cache.is_file() and cache.read_text(encoding="utf-8").startswith(f"/* {key} */\n"):
+        return cache.read_text(encoding="utf-8").split("\n", 1)[1]
     read = sorted({name for item in content if item["extension"] == "js" for name in SCRIPT_READS_PROPERTY.findall(item["raw"])})
     request = {"css": css, "content": content, "safelist": {**SAFELIST, "variables": read}, "dynamicAttributes": DYNAMIC_ATTRIBUTES}
     result = subprocess.run(["node", str(PURGE_SCRIPT)], input=json.dumps(request), capture_output=True,
                             text=True, encoding="utf-8", cwd=srcdir)
     if result.returncode != 0:
         raise ExtensionError(f"css_bundle: {PURGE_SCRIPT.name} failed (run `npm ci`; make html does):\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout)["css"]
+    purged = json.loads(result.stdout)["css"]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(f"/* {key} */\n{purged}", encoding="utf-8")
+    return purged
 
 
 def link_versions(pages: list[Path], version: str) -> None:
@@ -162,7 +231,8 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     pages = _pages(outdir)
     css = "\n".join(read_stylesheet(outdir, source) for source in bundle_sources(app))
-    bundle = subset_icon_fonts(purge(css, purge_content(outdir, pages), Path(app.srcdir)), BUNDLE, outdir)
+    purged = purge(css, purge_content(outdir, pages), Path(app.srcdir), Path(app.doctreedir) / "css-bundle.css")
+    bundle = subset_icon_fonts(purged, BUNDLE, outdir)
     (outdir / BUNDLE).write_text(bundle, encoding="utf-8")
     link_versions(pages, hashlib.sha256(bundle.encode()).hexdigest()[:8])
     logger.info("css_bundle: %s, %.0f KB of %.0f KB", BUNDLE, len(bundle.encode()) / 1024, len(css.encode()) / 1024)

@@ -4,7 +4,7 @@ pydata-sphinx-theme ships Font Awesome whole (fa-solid-900.woff2 is 112 KB); the
 show about a dozen of its icons.  A page fetches its icon font at the highest priority, next to
 the stylesheet, so the whole font competes with the text for a phone's bandwidth.  Here each icon
 face the bundle names is subset (fontTools) to the characters the bundle's ``content`` and
-``--fa`` values name, written beside the original under a name with its hash, and the bundle's
+``--fa`` values name, written beside the original under a name with a hash, and the bundle's
 ``url()`` points at it.  The codepoints come from the finished, purged stylesheet: an icon a new
 page uses keeps its rule there, and so its glyph.
 """
@@ -56,13 +56,16 @@ def subset_woff2(source: Path, keep: set[int]) -> bytes:
 
 
 def write_subset(outdir: Path, source: str, keep: set[int]) -> str:
-    """Write the cut of the site's font ``source``; returns its site-relative path."""
-    data = subset_woff2(outdir / source, keep)
+    """Write the cut of the site's font ``source``; returns its site-relative path.  Named by a
+    hash of the font and the characters kept: a build that keeps the same ones reuses the file."""
+    key = hashlib.sha256((outdir / source).read_bytes() + repr(sorted(keep)).encode()).hexdigest()[:8]
     stem = posixpath.splitext(source)[0]
-    target = f"{stem}{SUBSET_MARK}{hashlib.sha256(data).hexdigest()[:8]}.woff2"
+    target = f"{stem}{SUBSET_MARK}{key}.woff2"
     for old in (outdir / source).parent.glob(f"{posixpath.basename(stem)}{SUBSET_MARK}*.woff2"):
-        old.unlink()  # an earlier build's cut: no page loads it, the precache must not list it
-    (outdir / target).write_bytes(data)
+        if old.name != posixpath.basename(target):
+            old.unlink()  # an earlier build's cut: no page loads it, the precache must not list it
+    if not (outdir / target).is_file():
+        (outdir / target).write_bytes(subset_woff2(outdir / source, keep))
     return target
 
 

@@ -22,6 +22,10 @@ CHAPTER_FACTS = r"""async () => {
   const article = document.querySelector("article.bd-article");
   const maths = [...article.querySelectorAll(".math")];
   const images = [...article.querySelectorAll("img")];
+  for (const image of images) {  // figures load lazily: brought into view, each loads (or fails)
+    image.scrollIntoView();
+    await image.decode().catch(() => {});
+  }
   return {
     math: maths.length,
     untypeset: maths.filter((m) => !m.querySelector(".katex")).length,
