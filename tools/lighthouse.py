@@ -64,7 +64,7 @@ class CompressingHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep the callers' output clean
         pass
 
-    def send_head(self):  # type: ignore[override]
+    def send_head(self):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
