@@ -91,6 +91,10 @@ CHAPTER_FACTS = r"""async () => {
   const article = document.querySelector("article.bd-article");
   const maths = [...article.querySelectorAll(".math")];
   const images = [...article.querySelectorAll("img")];
+  for (const image of images) {  // figures load lazily: brought into view, each loads (or fails)
+    image.scrollIntoView();
+    await image.decode().catch(() => {});
+  }
   return {
     title: document.title,
     math: maths.length,
@@ -99,7 +103,9 @@ CHAPTER_FACTS = r"""async () => {
     images: images.length,
     brokenImages: images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
     // null where the browser will not let a page read a stylesheet's rules (from file://)
-    katexCss: (() => { try { return [...document.styleSheets].some((s) => (s.href || "").includes("katex.min.css") && s.cssRules.length > 0); } catch (e) { return null; } })(),
+    // KaTeX's rules (in the one cut stylesheet); null where the browser will not let a page read a
+    // stylesheet's rules (from file://)
+    katexCss: (() => { try { return [...document.styleSheets].some((s) => [...s.cssRules].some((r) => (r.selectorText || "").startsWith(".katex"))); } catch (e) { return null; } })(),
   };
 }"""
 

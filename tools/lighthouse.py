@@ -2,13 +2,22 @@
 
 Used by the browser tests (accessibility, best practices, SEO) and by ``make bench``
 (performance, page weight).  A Lighthouse runtime error is retried once; a score never is.
+``serve_compressed`` serves a built site the way static hosts do (gzip for text), so the
+transferred bytes Lighthouse counts are a reader's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gzip
+import http.server
+import io
 import json
 import os
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +49,51 @@ def lighthouse_report(url: str, out: Path, categories: list[str]) -> dict:
     if report.get("runtimeError"):
         raise RuntimeError(f"Lighthouse failed twice on {url}: {report['runtimeError']}")
     return report
+
+
+# What GitHub Pages, Read the Docs and Netlify compress: text, not fonts or images already packed.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
+
+
+class CompressingHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that gzips text responses when the client accepts it."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".webmanifest": "application/manifest+json",
+                      ".js": "application/javascript", ".woff2": "font/woff2"}
+
+    def log_message(self, *args) -> None:  # keep the callers' output clean
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        ctype = self.guess_type(str(path))
+        if not (path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(COMPRESSED_TYPES)):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)  # copyfile reads it, do_GET closes it
+
+
+@contextlib.contextmanager
+def serve_compressed(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on a free local port with gzip; yields the base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CompressingHandler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def first_load_bytes(report: dict) -> tuple[int, int]:
+    """(raw, transferred) bytes of every request of the page's first load."""
+    items = report["audits"]["network-requests"]["details"]["items"]
+    return sum(int(i.get("resourceSize") or 0) for i in items), sum(int(i.get("transferSize") or 0) for i in items)

@@ -66,6 +66,9 @@ PARTS = (
     "kexuebook.sphinx.html.navigation_cache",  # HTML: the sidebar resolved once per part, not once per page
     "kexuebook.sphinx.html.figure_links",  # HTML: each figure at the column's width, linked to its full-size SVG
     "kexuebook.sphinx.html.cjk_linebreak",  # HTML: inline math and the punctuation after it stay on one line
+    "kexuebook.sphinx.html.deferred_scripts",  # HTML: no script in the head blocks the first paint
+    "kexuebook.sphinx.html.css_bundle",  # HTML: one stylesheet, cut by PurgeCSS to the rules the built pages use
+    "kexuebook.sphinx.html.lazy_figures",  # HTML: figures below the fold load lazily, their size set (no layout shift)
 )
 
 

@@ -19,13 +19,17 @@ book's own catalogue, locale/zh_CN/LC_MESSAGES/sphinx.po.)
 
 from __future__ import annotations
 
+import posixpath
 import re
 from html import escape
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.ext.graphviz import graphviz, html_visit_graphviz
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.html5 import HTML5Translator
+
+from kexuebook.sphinx.html.lazy_figures import diagram_attributes
 
 REPLACEMENTS = {
     ' role="doc-biblioentry"': ' role="listitem"',
@@ -42,7 +46,10 @@ def visit_graphviz(self: HTML5Translator, node: graphviz) -> None:
         html = "".join(self.body[start:])
         # The same text sphinx.ext.graphviz writes as fallback: :alt:, or else the dot code.
         label = escape(node["alt"]) if "alt" in node else self.encode(node["code"]).strip()
-        image = SVG_OBJECT.sub(lambda m: f'<img src="{m.group(1)}" class="{m.group(2)}" alt="{label}" />', html, count=1)
+        def img(m: re.Match) -> str:
+            svg = Path(self.builder.outdir, self.builder.imagedir, posixpath.basename(m.group(1)))
+            return f'<img{diagram_attributes(node, svg)} src="{m.group(1)}" class="{m.group(2)}" alt="{label}" />'
+        image = SVG_OBJECT.sub(img, html, count=1)
         if image != html:
             del self.body[start:]
             self.body.append(image)
