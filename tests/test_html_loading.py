@@ -8,6 +8,7 @@ was cut from; figures below the fold load lazily, their size set.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -254,3 +255,59 @@ def test_figures_below_the_fold_load_lazily_at_their_own_aspect(html_dir):
             assert abs(int(img["width"]) / int(img["height"]) - box_w / box_h) < 0.01, f"{name}: {img['src']}"
             checked += 1
     assert checked >= 8, "every chapter's figure, and the diagram, checked"
+
+
+def test_the_stylesheet_keeps_the_rules_for_the_pages_own_markup(html_dir, bundle):
+    """Rules that match the pages as a browser builds them are kept: on a class attribute's value
+    (the contents lists' li[class^=toctree-l]), through the <tbody> a browser puts into a table
+    written without one (the general index), and on the classes of the previews' fragments, which
+    a script puts into the page."""
+    originals = [p for p in (html_dir / "_static").rglob("*.css") if p != bundle and p.name != "book-epub.css"]
+    original = [s for p in originals for s in single_selectors(p.read_text(encoding="utf-8"))]
+    kept = set(single_selectors(bundle.read_text(encoding="utf-8")))
+    present = on_pages(html_dir)
+    classes = {c[1:] for c in present if c.startswith(".")}
+
+    on_class_value = [s for s in original if (m := re.search(r"\[class\^=[\"']?([\w-]+)", s))
+                      and any(c.startswith(m.group(1)) for c in classes) and required(s) <= present]
+    assert any("toctree-wrapper" in s for s in on_class_value), "the theme styles the contents lists by their class's prefix"
+    assert not [s for s in on_class_value if s not in kept]
+
+    tables = present | {"tbody"} if "table" in present else present
+    through_tbody = [s for s in original if "tbody" in ELEMENT.findall(s) and required(s) <= tables]
+    assert any("indextable" in s for s in through_tbody), "the general index's lists are styled through tbody"
+    assert not [s for s in through_tbody if s not in kept]
+
+    fragments = "".join("".join(json.loads(p.read_text(encoding="utf-8")).values()) for p in (html_dir / "_static" / "previews").rglob("*.json"))
+    in_previews = {c for value in re.findall(r'class="([^"]*)"', fragments) for c in value.split()}
+    set_by_scripts = set().union(*(classes_set_by(source) for source in loaded_scripts(html_dir).values()))
+    shown = present | {f".{c}" for c in in_previews | set_by_scripts}  # book-previews.js writes div.book-preview
+    for_previews = [s for s in original if set(CLASS.findall(s)) & (in_previews - classes) and required(s) <= shown]
+    assert any("book-preview-heading" in s for s in for_previews), "a preview's heading has a rule of its own"
+    assert not [s for s in for_previews if s not in kept]
+
+
+def test_every_icon_the_stylesheet_names_is_in_its_font(html_dir, bundle):
+    """The icon font is cut to the icons the stylesheet names, in content rules and in custom
+    properties (pydata-sphinx-theme's --pst-icon-*: the admonitions' bell, info, warning)."""
+    from fontTools.ttLib import TTFont
+
+    css = bundle.read_text(encoding="utf-8")
+    named = set()
+    for _, value in re.findall(r"""(?:content|--[\w-]+)\s*:\s*(["'])(.*?)\1""", css):
+        named |= {ord(c) for c in re.sub(r"\\([0-9a-fA-F]{1,6})\s?", lambda m: chr(int(m.group(1), 16)), value)}
+    icons = {code for code in named if 0xF000 <= code <= 0xF8FF}  # Font Awesome's private-use range
+    assert 0xF0F3 in icons, "the excerpt's note names the bell"
+    fonts = [linked_file(html_dir, bundle.relative_to(html_dir).as_posix(), url)
+             for url in re.findall(r"""url\(\s*["']?([^"')]*fontawesome[^"')]*\.woff2)""", css)]
+    assert fonts, "the stylesheet names its icon fonts"
+    in_fonts = set().union(*(TTFont(font).getBestCmap() or {} for font in fonts))  # a face cut to nothing has no cmap
+    assert not sorted(hex(code) for code in icons - in_fonts)
+
+
+def test_sphinx_messages_load_before_the_scripts_that_write_them(html_dir):
+    """translations.js fills doctools.js's catalogue before sphinx_highlight.js writes its button."""
+    for name in sorted(pages_of(html_dir)):
+        sources = [urlsplit(s["src"]).path.rsplit("/", 1)[-1] for s in soup(html_dir, name).find_all("script", src=True)]
+        if "translations.js" in sources and "sphinx_highlight.js" in sources:
+            assert sources.index("doctools.js") < sources.index("translations.js") < sources.index("sphinx_highlight.js"), f"{name}: {sources}"

@@ -40,6 +40,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from kexuebook.sphinx.html.icon_font import subset_icon_fonts
 from kexuebook.sphinx.html.precache import NOT_PAGES
+from kexuebook.sphinx.html.ref_previews import PREVIEW_DIR
 from kexuebook.sphinx.outputs import is_html_site
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,10 @@ class _PageSelectors(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
+        if tag == "table":
+            # A browser puts rows written straight into a table into a <tbody> it makes itself
+            # (docutils writes one, Sphinx's general index none): `table > tbody > tr` matches.
+            self.tags.add("tbody")
         if tag == "script":
             self.scripts += [value for name, value in attrs if name == "src" and value]
         for name, value in attrs:
@@ -150,6 +155,8 @@ class _PageSelectors(HTMLParser):
                 continue
             if name == "class":
                 self.classes.update(value.split())
+                # li[class^=toctree-l] (the theme's contents lists) matches the value, word by word
+                self.values.update([value, *value.split()])
                 continue
             if name == "id":
                 self.ids.add(value)
@@ -174,15 +181,30 @@ def page_selectors(page: Path) -> _PageSelectors:
     return cached[2]
 
 
+def preview_selectors(preview: Path) -> _PageSelectors:
+    """What the fragments of a page's previews hold (ref_previews.py's JSON: HTML that
+    book-previews.js puts into the page), parsed as a page is and kept while the file is unchanged."""
+    stat = preview.stat()
+    cached = _PARSED.get(preview)
+    if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
+        parser = _PageSelectors()
+        parser.feed("".join(json.loads(preview.read_text(encoding="utf-8")).values()))
+        parser.close()
+        cached = _PARSED[preview] = (stat.st_mtime_ns, stat.st_size, parser)
+    return cached[2]
+
+
 def purge_content(outdir: Path, pages: list[Path]) -> list[dict[str, str]]:
-    """What the pages hold (one "selectors" item), and every script a page loads (where scripts
-    name the classes they add)."""
+    """What the pages and their previews hold (one "selectors" item), and every script a page
+    loads (where scripts name the classes they add)."""
     parsed = [page_selectors(page) for page in pages]
+    previews = [preview_selectors(path) for path in sorted((outdir / PREVIEW_DIR).glob("**/*.json"))]
+    everything = parsed + previews
     selectors = {
-        "tags": sorted(set().union(*(p.tags for p in parsed))),
-        "classes": sorted(set().union(*(p.classes for p in parsed))),
-        "ids": sorted(set().union(*(p.ids for p in parsed))),
-        "attributes": {"names": sorted(set().union(*(p.names for p in parsed))), "values": sorted(set().union(*(p.values for p in parsed)))},
+        "tags": sorted(set().union(*(p.tags for p in everything))),
+        "classes": sorted(set().union(*(p.classes for p in everything))),
+        "ids": sorted(set().union(*(p.ids for p in everything))),
+        "attributes": {"names": sorted(set().union(*(p.names for p in everything))), "values": sorted(set().union(*(p.values for p in everything)))},
         "undetermined": [],
     }
     scripts = set()

@@ -40,10 +40,26 @@ def deferred(script: _JavaScript) -> _JavaScript:
     return _JavaScript(script.filename, priority=script.priority, **attributes)
 
 
+def _named(script: _JavaScript, name: str) -> bool:
+    return str(script.filename or "").split("?")[0].endswith(f"_static/{name}")
+
+
+def translations_first(scripts: list[_JavaScript]) -> list[_JavaScript]:
+    """The scripts with Sphinx's message catalogue (translations.js) right after doctools.js,
+    which it fills.  Sphinx lists the catalogue late; blocking, it still ran before the others'
+    DOMContentLoaded handlers, but deferred scripts find the page parsed and run those handlers
+    at once: sphinx_highlight.js wrote its button as "Hide Search Matches", not 隐藏搜索结果."""
+    rest = [s for s in scripts if not _named(s, "translations.js")]
+    at = next((i + 1 for i, s in enumerate(rest) if _named(s, "doctools.js")), 0)
+    priority = rest[at - 1].priority if at else 0  # the page's scripts are sorted by priority (stable) when written
+    catalogue = [_JavaScript(s.filename, priority=priority, **s.attributes) for s in scripts if _named(s, "translations.js")]
+    return rest[:at] + catalogue + rest[at:]
+
+
 def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if is_html_site(app.builder) and "script_files" in context:
         # In place: the builder renders the page from this same list object.
-        context["script_files"][:] = [deferred(script) for script in context["script_files"]]
+        context["script_files"][:] = translations_first([deferred(script) for script in context["script_files"]])
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -3,8 +3,8 @@
 pydata-sphinx-theme ships Font Awesome whole (fa-solid-900.woff2 is 112 KB); the book's pages
 show about a dozen of its icons.  A page fetches its icon font at the highest priority, next to
 the stylesheet, so the whole font competes with the text for a phone's bandwidth.  Here each icon
-face the bundle names is subset (fontTools) to the characters the bundle's ``content`` and
-``--fa`` values name, written beside the original under a name with a hash, and the bundle's
+face the bundle names is subset (fontTools) to the characters the bundle's ``content`` values and
+custom properties name, written beside the original under a name with a hash, and the bundle's
 ``url()`` points at it.  The codepoints come from the finished, purged stylesheet: an icon a new
 page uses keeps its rule there, and so its glyph.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import posixpath
 import re
 from pathlib import Path
@@ -21,8 +22,10 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 ICON_FONT = re.compile(r"""url\(\s*(['"]?)([^'")]*/fontawesome/webfonts/[^'")/]+\.woff2)\1\s*\)""")
-# A CSS string's escapes (\f0c9) and the characters of the strings in content/--fa values.
-GLYPH_VALUE = re.compile(r"""(?:content|--fa[\w-]*)\s*:\s*((?:"[^"]*"|'[^']*'|[^;{}])*)""")
+# A CSS string's escapes (\f0c9) and the characters of the strings in content values and in
+# custom properties: Font Awesome's --fa, and pydata-sphinx-theme's --pst-icon-* (the admonitions'
+# icons, set by a property a content rule reads through var()).
+GLYPH_VALUE = re.compile(r"""(?:content|--[\w-]+)\s*:\s*((?:"[^"]*"|'[^']*'|[^;{}])*)""")
 CSS_STRING = re.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'""")
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
 SUBSET_MARK = "-subset-"
@@ -33,7 +36,7 @@ def _unescape(text: str) -> str:
 
 
 def codepoints(css: str) -> set[int]:
-    """Every character named in a ``content`` or ``--fa*`` string of the stylesheet."""
+    """Every character named in a ``content`` or custom property string of the stylesheet."""
     found = set()
     for value in GLYPH_VALUE.findall(css):
         for double, single in CSS_STRING.findall(value):
@@ -42,6 +45,9 @@ def codepoints(css: str) -> set[int]:
 
 
 def subset_woff2(source: Path, keep: set[int]) -> bytes:
+    # fontTools logs every table it prunes at INFO; in a build whose root logger shows INFO those
+    # lines buried Sphinx's own warnings (the strict build's reason to fail).
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     font = TTFont(source)
     options = subset.Options()
     options.flavor = "woff2"
