@@ -11,8 +11,8 @@ import sphinxcontrib.bibtex.domain
 from sphinx.errors import ExtensionError
 from sphinxcontrib import katex
 
-from kexuebook.sphinx.content import chapter_bibliography, numbering
-from kexuebook.sphinx.html import katex_assets
+from kexuebook.sphinx.content import chapter_bibliography, numbering, plot_cache
+from kexuebook.sphinx.html import css_bundle, katex_assets
 from tools import livehtml
 
 NOTES = "README.md, 'Maintenance notes'"
@@ -74,3 +74,19 @@ def test_a_changed_katex_static_folder_stops_the_preview(monkeypatch, tmp_path):
     monkeypatch.delattr(katex, "copy_file")
     with pytest.raises(RuntimeError, match=r"sphinxcontrib-katex [\d.]+ changed: no copy_file"):
         livehtml.restore_katex_static(SimpleNamespace(_katex_static_path=str(tmp_path)))
+
+
+def test_a_changed_plot_directive_stops_the_build(monkeypatch):
+    from matplotlib.sphinxext import plot_directive
+
+    monkeypatch.delattr(plot_directive, "out_of_date")
+    with pytest.raises(ExtensionError, match=r"^matplotlib [\d.]+ changed: .*has no out_of_date") as error:
+        plot_cache.replace_render_figures()
+    assert NOTES in str(error.value)
+
+
+def test_a_builder_without_its_original_stylesheets_stops_the_build():
+    app = SimpleNamespace(builder=SimpleNamespace())
+    with pytest.raises(ExtensionError, match=r"^sphinx [\d.]+ changed: .*has no _orig_css_files") as error:
+        css_bundle.bundle_sources(app)
+    assert NOTES in str(error.value)

@@ -33,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
 from kexuebook.sphinx.content.math_files import files_used_by, files_used_by_code, math_folder
+from kexuebook.sphinx.private_parts import expect
 
 CACHE_FOLDER = "figure-cache"  # beside matplotlib's plot_directive/ folder, under _build/
 MANIFEST = "figures.json"
@@ -152,8 +153,15 @@ def render_figures(code, code_path, output_dir, output_base, context, function_n
     return results
 
 
+def replace_render_figures() -> None:
+    """matplotlib's plot directive draws through its module's ``render_figures`` (looked up at each
+    call) and decides by ``out_of_date``; both are replaced here, ``get_plot_formats``,
+    ``ImageFile`` and ``setup.app`` read (README, Maintenance notes)."""
+    expect(plot_directive, "render_figures", "out_of_date", "get_plot_formats", "ImageFile", "setup", distribution="matplotlib")
+    plot_directive.render_figures = render_figures
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("matplotlib.sphinxext.plot_directive")
-    # run() looks render_figures up in its module at each call
-    plot_directive.render_figures = render_figures
+    replace_render_figures()
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -42,6 +42,7 @@ from kexuebook.sphinx.html.icon_font import subset_icon_fonts
 from kexuebook.sphinx.html.precache import NOT_PAGES
 from kexuebook.sphinx.html.ref_previews import PREVIEW_DIR
 from kexuebook.sphinx.outputs import is_html_site
+from kexuebook.sphinx.private_parts import expect
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,9 @@ def link_stylesheets(app: Sphinx, pagename: str, templatename: str, context: dic
 
 
 def bundle_sources(app: Sphinx) -> list[str]:
-    """The stylesheets the bundle replaces, in the order a page linked them."""
+    """The stylesheets the bundle replaces, in the order a page linked them (Sphinx's private
+    ``builder._orig_css_files``: the list before a page's own additions; README, Maintenance notes)."""
+    expect(app.builder, "_orig_css_files", distribution="sphinx")
     listed = sorted(app.builder._orig_css_files, key=lambda css: css.priority)  # type: ignore[attr-defined]
     return [*THEME_STYLESHEETS, *(str(css.filename) for css in listed if _is_local_stylesheet(css))]
 
