@@ -214,3 +214,10 @@ def seed_formulas(article) -> list[str]:
 def tex_form(text: str) -> str:
     """TeX compared modulo whitespace."""
     return re.sub(r"\s+", "", text)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a source file by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

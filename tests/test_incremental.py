@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import STRICT, article_text
+from helpers import STRICT, article_text, edit
 from kexuebook.importer import __main__ as importer
 from tools.synth_book import write_book
 
@@ -76,11 +76,6 @@ def figure_bytes(book: Path) -> str:
     assert image is not None, "the chapter has its figure"
     return hashlib.sha256((book / "_build" / "html" / CHAPTER).parent.joinpath(image["src"]).resolve().read_bytes()).hexdigest()
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

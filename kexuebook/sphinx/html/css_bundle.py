@@ -28,6 +28,7 @@ import json
 import posixpath
 import re
 import subprocess
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -173,28 +174,26 @@ class _PageSelectors(HTMLParser):
 _PARSED: dict[Path, tuple[int, int, _PageSelectors]] = {}
 
 
-def page_selectors(page: Path) -> _PageSelectors:
-    stat = page.stat()
-    cached = _PARSED.get(page)
+def _selectors(path: Path, html_of: Callable[[str], str]) -> _PageSelectors:
+    """What the HTML ``html_of`` finds in the file's text holds, kept while the file is unchanged."""
+    stat = path.stat()
+    cached = _PARSED.get(path)
     if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
         parser = _PageSelectors()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser.feed(html_of(path.read_text(encoding="utf-8")))
         parser.close()
-        cached = _PARSED[page] = (stat.st_mtime_ns, stat.st_size, parser)
+        cached = _PARSED[path] = (stat.st_mtime_ns, stat.st_size, parser)
     return cached[2]
+
+
+def page_selectors(page: Path) -> _PageSelectors:
+    return _selectors(page, lambda text: text)
 
 
 def preview_selectors(preview: Path) -> _PageSelectors:
     """What the fragments of a page's previews hold (ref_previews.py's JSON: HTML that
-    book-previews.js puts into the page), parsed as a page is and kept while the file is unchanged."""
-    stat = preview.stat()
-    cached = _PARSED.get(preview)
-    if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
-        parser = _PageSelectors()
-        parser.feed("".join(json.loads(preview.read_text(encoding="utf-8")).values()))
-        parser.close()
-        cached = _PARSED[preview] = (stat.st_mtime_ns, stat.st_size, parser)
-    return cached[2]
+    book-previews.js puts into the page)."""
+    return _selectors(preview, lambda text: "".join(json.loads(text).values()))
 
 
 def purge_content(outdir: Path, pages: list[Path]) -> list[dict[str, str]]:
