@@ -86,7 +86,7 @@ latexpdf: deps-pdf $(VENV)/.book-stamp node_modules/.package-lock.json
 # its excerpt: this build lists hits without excerpts instead of failing on each one.
 site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(SPHINXBUILD) -b html . $(BUILDDIR)/site -d $(BUILDDIR)/site-doctrees $(SPHINXOPTS) \
-	  -D pdf_download_file= -D site_zip_file= -D html_show_search_summary=0 $(O)
+	  -D kexuebook_pdf_file= -D kexuebook_site_zip_file= -D html_show_search_summary=0 $(O)
 	$(BIN)/python -m tools.site_zip $(BUILDDIR)/site $(SITEZIP)
 
 # The EPUB and the zip first, then the PDF (with BOOK_BASEURL its imprint page names the current
@@ -96,13 +96,13 @@ site-zip: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 book: epub site-zip
 	$(MAKE) latexpdf
 	touch $(BUILDDIR)/latex/book.pdf
-	$(MAKE) html O='$(O) -D pdf_download_file=$(abspath $(BUILDDIR))/latex/book.pdf -D epub_download_file=$(abspath $(BUILDDIR))/epub/book.epub -D site_zip_file=$(abspath $(SITEZIP))'
+	$(MAKE) html O='$(O) -D kexuebook_pdf_file=$(abspath $(BUILDDIR))/latex/book.pdf -D kexuebook_epub_file=$(abspath $(BUILDDIR))/epub/book.epub -D kexuebook_site_zip_file=$(abspath $(SITEZIP))'
 
 livehtml: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.livehtml $(O)
 
 livehtml-autobuild: deps-html $(VENV)/.book-stamp node_modules/.package-lock.json
-	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) -D offline_worker=0 --ignore "*/_generated/*.tmp" $(O)
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) -D kexuebook_offline_worker=0 --ignore "*/_generated/*.tmp" $(O)
 
 import: $(VENV)/.book-stamp
 	$(BIN)/python -m kexuebook.importer

@@ -10,6 +10,7 @@ from sphinx.util.texescape import escape as tex_escape
 
 from kexuebook.catalog import load_catalog
 from kexuebook.importer.errors import SeedError
+from kexuebook.importer.numerals import chinese_numeral
 from kexuebook.sphinx.html.site_address import published_url, repository_url
 
 ROOT = Path(__file__).parent.resolve()
@@ -189,7 +190,7 @@ latex_elements = {
         r"本书（原文节选与注解）依同一许可以\mbox{CC BY-NC-SA 4.0}发布：\\"
         r"\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}}",
         # The colophon on the back of the title page, written for print (the cover's text is the web's).
-        r"\newcommand{\bookcolophon}{原文：苏剑林，刊于博客“科学空间”（kexue.fm）；本书逐字照录其中八篇文章的开头部分。\par "
+        rf"\newcommand{{\bookcolophon}}{{原文：苏剑林，刊于博客“科学空间”（kexue.fm）；本书逐字照录其中{chinese_numeral(len(CATALOG.chapters), count=True)}篇文章的开头部分。\par "
         r"注解与编排：本书编者（导读、注解与延伸、图、术语表、索引）。\par "
         r"许可：原文以\mbox{CC BY-NC-SA}许可发表；依其“相同方式共享”条款，本书（原文节选与注解）以\mbox{CC BY-NC-SA 4.0}发布，"
         r"转载和改编时请保留上述署名并沿用同一许可：\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}。\par "

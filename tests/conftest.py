@@ -24,7 +24,7 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No downloads left in the repository's _build by `make latexpdf` / `make epub` / `make site-zip` are offered.
-NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf", "-D", "epub_download_file=_build/no-such.epub", "-D", "site_zip_file="]
+NO_PDF = ["-D", "kexuebook_pdf_file=_build/no-such.pdf", "-D", "kexuebook_epub_file=_build/no-such.epub", "-D", "kexuebook_site_zip_file="]
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",

@@ -43,14 +43,39 @@ def copy_book(source: Path, target: Path) -> Path:
     return target
 
 
-def synthetic_book_at(target: Path) -> Path:
-    """tools/synth_book.py's book of two made-up articles written at ``target``, imported."""
+def synthetic_book_at(target: Path, articles: int = 2) -> Path:
+    """tools/synth_book.py's book of made-up articles (two by default) written at ``target``, imported."""
     from kexuebook.importer import __main__ as importer
     from tools.synth_book import write_book
 
-    book = write_book(2, target)
+    book = write_book(articles, target)
     assert importer.main(["--root", str(book)]) == 0
     return book
+
+
+def with_figure(book: Path, chapter: str, script: str, source: str, markup: str) -> Path:
+    """``book`` with a figure script of its own (``script``, relative to the book) that ``markup``,
+    appended to ``chapter``'s page, draws."""
+    (book / script).parent.mkdir(parents=True, exist_ok=True)
+    (book / script).write_text(source, encoding="utf-8")
+    with (book / f"{chapter}.md").open("a", encoding="utf-8") as page_source:
+        page_source.write(markup)
+    return book
+
+
+def build_in_place(book: Path, builder: str = "html", timeout: int = 600) -> subprocess.CompletedProcess:
+    """A strict incremental build of a book's copy into its own _build (as `make html` does), offering
+    no downloads, with the copy's own kexuebook: the one a test edited, not the installed one.
+
+    Without colour: CI sets FORCE_COLOR, and escape codes inside Sphinx's progress lines ("reading
+    sources... [ 50%] <docname>") would hide the names a test reads from them."""
+    out = book / "_build"
+    command = [sys.executable, "-m", "sphinx", "-b", builder, "--no-color", *STRICT, "-d", str(out / "doctrees"),
+               "-D", "kexuebook_pdf_file=_build/no.pdf", str(book), str(out / builder)]
+    # `-m` puts the working folder first on the path; PYTHONPATH does the same for the workers it starts.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(book)}, cwd=book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
 
 
 def source_date_epoch() -> str:

@@ -273,7 +273,7 @@ def test_a_current_pdf_is_offered_from_every_page(synthetic_book, tmp_path):
     pdf = tmp_path / "book.pdf"
     pdf.write_bytes(b"%PDF-1.4\n% a stand-in, newer than every source\n%%EOF\n")
     out = tmp_path / "html"
-    sphinx_build("html", synthetic_book, out, "-D", f"pdf_download_file={pdf}")
+    sphinx_build("html", synthetic_book, out, "-D", f"kexuebook_pdf_file={pdf}")
     pages = _pages(out)
     offered = {}
     for page in pages:

@@ -159,6 +159,7 @@ def test_a_second_listing_becomes_a_numbered_chapter(synthetic_book, tmp_path):
     tex = (latex / "book.tex").read_text(encoding="utf-8")
     assert f"\\newcommand{{\\booksubtitle}}{{{count}篇合成文章}}" in tex
     assert f"\\title{{合成书：{count}篇合成文章}}" in tex
+    assert f"本书逐字照录其中{count}篇文章的开头部分" in tex, "the colophon counts the chapters too"
 
 
 def test_missing_entry_message_spots_a_retyped_title(book_copy):

@@ -149,9 +149,9 @@ def test_html_offers_a_current_epub_and_never_a_stale_or_missing_one(make_app, r
     current.write_bytes(b"PK" + bytes(4096))  # written after the sources: newer than every one
     pdf = tmp_path / "book.pdf"
     pdf.write_bytes(b"%PDF-1.7" + bytes(4096))
-    settings = {"pdf_download_file": str(tmp_path / "no.pdf")}
+    settings = {"kexuebook_pdf_file": str(tmp_path / "no.pdf")}
 
-    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(pdf), "epub_download_file": str(current)}).build()
+    make_app("html", srcdir=source, confoverrides={"kexuebook_pdf_file": str(pdf), "kexuebook_epub_file": str(current)}).build()
     outdir = source / "_build" / "html"
     link = _epub_link(outdir)
     assert link is not None and "EPUB" in link.get_text()
@@ -160,9 +160,9 @@ def test_html_offers_a_current_epub_and_never_a_stale_or_missing_one(make_app, r
     assert [next(c for c in a["class"] if c.endswith("-download-link")) for a in cover.select("p.book-download a")] == ["pdf-download-link", "epub-download-link"]
 
     os.utime(current, (946684800, 946684800))  # 2000-01-01: older than the sources
-    make_app("html", srcdir=source, confoverrides={**settings, "epub_download_file": str(current)}).build()  # incremental
+    make_app("html", srcdir=source, confoverrides={**settings, "kexuebook_epub_file": str(current)}).build()  # incremental
     assert _epub_link(outdir) is None, "a stale EPUB is not offered"
     assert not (outdir / "_downloads" / "book.epub").exists(), "and no stale copy stays in the site"
 
-    make_app("html", srcdir=source, confoverrides={**settings, "epub_download_file": str(tmp_path / "missing.epub")}).build()
+    make_app("html", srcdir=source, confoverrides={**settings, "kexuebook_epub_file": str(tmp_path / "missing.epub")}).build()
     assert _epub_link(outdir) is None

@@ -11,18 +11,13 @@ everything else of ``_build`` gone; a change of kexuebook.math or of conf.py's
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import STRICT, edit
-from kexuebook.importer import __main__ as importer
-from tools.synth_book import write_book
+from helpers import build_in_place, edit, synthetic_book_at, with_figure
 
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 SCRIPT = "chapters/probabilistic-models/figures/counted.py"
@@ -48,12 +43,7 @@ ADDED = f"""
 
 
 def build(book: Path, builder: str = "html") -> None:
-    out = book / "_build"
-    command = [sys.executable, "-m", "sphinx", "-b", builder, "--no-color", *STRICT, "-d", str(out / "doctrees"),
-               "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / builder)]
-    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(book)}, cwd=book)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    build_in_place(book, builder)
 
 
 def runs(book: Path) -> int:
@@ -76,12 +66,7 @@ def digest(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
-    root = write_book(2, tmp_path_factory.mktemp("figure-cache") / "book")
-    assert importer.main(["--root", str(root)]) == 0
-    (root / SCRIPT).parent.mkdir()
-    (root / SCRIPT).write_text(FIGURE, encoding="utf-8")
-    with (root / f"{CHAPTER}.md").open("a", encoding="utf-8") as chapter:
-        chapter.write(ADDED)
+    root = with_figure(synthetic_book_at(tmp_path_factory.mktemp("figure-cache") / "book"), CHAPTER, SCRIPT, FIGURE, ADDED)
     build(root)
     return root
 

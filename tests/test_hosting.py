@@ -175,7 +175,7 @@ def test_rtd_installs_the_npm_assets_and_builds_the_pdf_with_our_latex(rtd):
     # The zip, then the PDF (whose imprint page names the zip), then the HTML that offers both.
     assert [c[3:5] for c in sphinx] == [["-b", "html"], ["-M", "latexpdf"], ["-b", "html"]]
     assert [c[:3] for c in html].index(["python", "-m", "tools.site_zip"]) < html.index(sphinx[1])
-    assert any("pdf_download_file=_build/latex/book.pdf" in c for c in sphinx[-1])
+    assert any("kexuebook_pdf_file=_build/latex/book.pdf" in c for c in sphinx[-1])
     assert sphinx[-1][-1] == "$READTHEDOCS_OUTPUT/html"
     pdf = [shlex.split(c) for c in jobs["build"]["pdf"]]
     assert pdf[-1] == ["cp", "_build/latex/book.pdf", "$READTHEDOCS_OUTPUT/pdf/"]
@@ -195,7 +195,7 @@ def test_rtd_commands_exist_here_and_parse(rtd):
 def test_rtd_builds_the_zip_as_make_does(rtd):
     """The site zip's build on Read the Docs uses the Makefile's options for it."""
     recipe = make("-n", "site-zip")
-    for option in ("-D pdf_download_file=", "-D site_zip_file=", "-D html_show_search_summary=0"):
+    for option in ("-D kexuebook_pdf_file=", "-D kexuebook_site_zip_file=", "-D html_show_search_summary=0"):
         assert option in recipe and any(option in c for c in rtd["build"]["jobs"]["build"]["html"]), option
 
 

@@ -11,18 +11,13 @@ own copy of the package (PYTHONPATH), as they would in a checkout of their own.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import STRICT, article_text, edit
-from kexuebook.importer import __main__ as importer
-from tools.synth_book import write_book
+from helpers import article_text, build_in_place, edit, synthetic_book_at, with_figure
 
 pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
 
@@ -48,17 +43,8 @@ ADDED = f"""
 
 
 def build(book: Path) -> str:
-    """A strict incremental HTML build into the book's _build (as `make html`); its output.
-
-    Without colour: CI sets FORCE_COLOR, and escape codes between "reading sources..." and the
-    document's name hid every re-read document from `reread`."""
-    out = book / "_build"
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"), "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
-    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
-    env = {**os.environ, "PYTHONPATH": str(book)}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=book)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
+    """An incremental HTML build into the book's _build (as `make html`); its output."""
+    return build_in_place(book, timeout=300).stdout
 
 
 def reread(output: str) -> set[str]:
@@ -80,12 +66,7 @@ def figure_bytes(book: Path) -> str:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
-    root = write_book(2, tmp_path_factory.mktemp("incremental") / "book")
-    assert importer.main(["--root", str(root)]) == 0
-    (root / SCRIPT).parent.mkdir()
-    (root / SCRIPT).write_text(FIGURE, encoding="utf-8")
-    with (root / f"{CHAPTER}.md").open("a", encoding="utf-8") as chapter:
-        chapter.write(ADDED)
+    root = with_figure(synthetic_book_at(tmp_path_factory.mktemp("incremental") / "book"), CHAPTER, SCRIPT, FIGURE, ADDED)
     build(root)
     return root
 

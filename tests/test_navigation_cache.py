@@ -7,18 +7,13 @@ without the extension: every page's sidebar is the same HTML in both, and marks 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import STRICT
-from kexuebook.importer import __main__ as importer
-from tools.synth_book import write_book
+from helpers import build_in_place, synthetic_book_at
 
 EXTENSION_LINE = '    "kexuebook.sphinx.html.navigation_cache",'
 PARTS = Path("kexuebook") / "sphinx" / "__init__.py"  # where the book's extension lists its parts
@@ -26,13 +21,8 @@ FIRST, SECOND = "chapters/probabilistic-models/synthetic-0001", "chapters/probab
 
 
 def build(book: Path) -> Path:
-    out = book / "_build"
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "--no-color", *STRICT, "-d", str(out / "doctrees"),
-               "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / "html")]
-    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(book)}, cwd=book)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return out / "html"
+    build_in_place(book)
+    return book / "_build" / "html"
 
 
 def sidebar(html_dir: Path, docname: str) -> str:
@@ -42,8 +32,7 @@ def sidebar(html_dir: Path, docname: str) -> str:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> tuple[Path, Path]:
-    book = write_book(6, tmp_path_factory.mktemp("navigation") / "book")
-    assert importer.main(["--root", str(book)]) == 0
+    book = synthetic_book_at(tmp_path_factory.mktemp("navigation") / "book", articles=6)
     plain = book.parent / "plain"
     shutil.copytree(book, plain, symlinks=True)
     parts = (plain / PARTS).read_text(encoding="utf-8")

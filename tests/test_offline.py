@@ -246,7 +246,7 @@ def test_chromium_finds_the_book_installable(browser, hosted):
 
 @pytest.mark.browser
 def test_a_preview_build_retires_a_worker_left_by_an_earlier_build(browser, hosted):
-    """The live preview (offline_worker = False) must show the page as edited, not a stored one."""
+    """The live preview (kexuebook_offline_worker = False) must show the page as edited, not a stored one."""
     from kexuebook.sphinx.html.offline import RETIRING_WORKER
 
     site, url = hosted
@@ -294,7 +294,7 @@ def tiny_book(tmp_path: Path, overrides: dict) -> Path:
 
 @pytest.mark.parametrize("worker", [True, False])
 def test_the_live_preview_registers_no_worker(tmp_path, worker):
-    out = tiny_book(tmp_path, {"offline_worker": worker})
+    out = tiny_book(tmp_path, {"kexuebook_offline_worker": worker})
     cover = (out / "index.html").read_text(encoding="utf-8")
     assert ("offline.js" in cover) is worker
     assert ("const PRECACHE" in (out / "sw.js").read_text(encoding="utf-8")) is worker

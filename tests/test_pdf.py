@@ -384,7 +384,7 @@ def test_html_offers_a_current_pdf_and_never_a_stale_or_missing_one(pdf, make_ap
     shutil.copyfile(pdf, current)  # a fresh copy: newer than every source
     out = source / "_build" / "html"
 
-    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(current)}).build()
+    make_app("html", srcdir=source, confoverrides={"kexuebook_pdf_file": str(current)}).build()
     link = _download_link(out)
     assert link is not None, "a current PDF is linked from the cover"
     target = out / link["href"]
@@ -392,11 +392,11 @@ def test_html_offers_a_current_pdf_and_never_a_stale_or_missing_one(pdf, make_ap
     assert link["href"].endswith("book.pdf") and "PDF" in link.get_text()
 
     os.utime(current, (946684800, 946684800))  # 2000-01-01: older than the sources
-    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(current)}).build()  # incremental
+    make_app("html", srcdir=source, confoverrides={"kexuebook_pdf_file": str(current)}).build()  # incremental
     assert _download_link(out) is None, "a stale PDF is not offered"
     assert not (out / "_downloads" / "book.pdf").exists(), "and no stale copy stays in the site"
 
-    make_app("html", srcdir=source, confoverrides={"pdf_download_file": str(tmp_path / "missing.pdf")}).build()
+    make_app("html", srcdir=source, confoverrides={"kexuebook_pdf_file": str(tmp_path / "missing.pdf")}).build()
     assert _download_link(out) is None and "book.pdf" not in page(out, "index").get_text()
 
 

@@ -74,7 +74,7 @@ def test_with_an_address_the_imprint_page_links_the_book_and_each_current_downlo
     epub.write_bytes(b"PK" + bytes(4096))  # written after the sources: current
     drawn.parent.mkdir()
     drawn.write_bytes(PNG)
-    pdf = build_pdf(make_app, source, html_baseurl=BASE, epub_download_file=str(epub), site_zip_file=str(stale_zip), pdf_download_file="")
+    pdf = build_pdf(make_app, source, html_baseurl=BASE, kexuebook_epub_file=str(epub), kexuebook_site_zip_file=str(stale_zip), kexuebook_pdf_file="")
 
     assert link_targets(pdf) == [BASE, BASE + "_downloads/book.epub"]
     text = imprint_text(pdf)
@@ -87,7 +87,7 @@ def test_with_an_address_the_imprint_page_links_the_book_and_each_current_downlo
 def test_with_an_address_and_a_current_zip_the_zip_is_linked_too(make_app, source, tmp_path):
     site_zip = tmp_path / "site.zip"
     site_zip.write_bytes(b"PK" + bytes(4096))
-    pdf = build_pdf(make_app, source, html_baseurl=BASE.rstrip("/"), epub_download_file="", site_zip_file=str(site_zip), pdf_download_file="")
+    pdf = build_pdf(make_app, source, html_baseurl=BASE.rstrip("/"), kexuebook_epub_file="", kexuebook_site_zip_file=str(site_zip), kexuebook_pdf_file="")
     assert link_targets(pdf) == [BASE, BASE + "_downloads/kexue-reader-html.zip"]
     assert f"网页版压缩包：{BASE}_downloads/kexue-reader-html.zip（解压后用浏览器打开其中的index.html，不联网也能阅读和搜索）" in imprint_text(pdf)
 
@@ -95,7 +95,7 @@ def test_with_an_address_and_a_current_zip_the_zip_is_linked_too(make_app, sourc
 def test_without_an_address_the_pdf_names_no_download(make_app, source, tmp_path):
     epub = tmp_path / "book.epub"
     epub.write_bytes(b"PK" + bytes(4096))  # current, but the build does not know where it is published
-    pdf = build_pdf(make_app, source, html_baseurl="", epub_download_file=str(epub), pdf_download_file="")
+    pdf = build_pdf(make_app, source, html_baseurl="", kexuebook_epub_file=str(epub), kexuebook_pdf_file="")
     assert link_targets(pdf) == []
     text = imprint_text(pdf)
     assert "这本小书只有一章。" in text

@@ -8,16 +8,12 @@ rebuild that writes no page and a LaTeX build never load them.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import STRICT
-from kexuebook.importer import __main__ as importer
-from tools.synth_book import write_book
+from helpers import build_in_place, synthetic_book_at
 
 JIEBA_LOADED = "Prefix dict has been built"  # jieba's log line (stderr) when its model is loaded
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
@@ -25,19 +21,12 @@ WORD = "信息瓶颈"  # in kexuebook/sphinx/html/zh-search-dict.txt; jieba's ow
 
 
 def build(book: Path, builder: str) -> subprocess.CompletedProcess:
-    out = book / "_build"
-    command = [sys.executable, "-m", "sphinx", "-b", builder, "--no-color", *STRICT, "-d", str(out / "doctrees"),
-               "-D", "pdf_download_file=_build/no.pdf", str(book), str(out / builder)]
-    # The copy's kexuebook, not the installed one: first on the path (`-m` puts the working folder first).
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(book)}, cwd=book)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
+    return build_in_place(book, builder)
 
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
-    root = write_book(2, tmp_path_factory.mktemp("search-loading") / "book")
-    assert importer.main(["--root", str(root)]) == 0
+    root = synthetic_book_at(tmp_path_factory.mktemp("search-loading") / "book")
     with (root / f"{CHAPTER}.md").open("a", encoding="utf-8") as chapter:
         chapter.write(f"\n\n本节顺带提到{WORD}。\n")
     return root

@@ -107,7 +107,7 @@ def tiny_book(tmp_path: Path) -> Path:
 
 
 def build_cover(source: Path, out: Path, zip_file: Path) -> str:
-    app = SphinxTestApp("html", srcdir=source, builddir=out, confoverrides={"site_zip_file": str(zip_file), "pdf_download_file": ""})
+    app = SphinxTestApp("html", srcdir=source, builddir=out, confoverrides={"kexuebook_site_zip_file": str(zip_file), "kexuebook_pdf_file": ""})
     try:
         app.build()
     finally:

@@ -42,7 +42,7 @@ from tools.synth_book import write_book
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 3
 STRICT = ["-W", "-n", "--keep-going"]
-NO_PDF = ["-D", "pdf_download_file=_build/no-such.pdf", "-D", "epub_download_file=_build/no-such.epub"]
+NO_PDF = ["-D", "kexuebook_pdf_file=_build/no-such.pdf", "-D", "kexuebook_epub_file=_build/no-such.epub"]
 IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
 EDITED_CHAPTER = "chapters/losses/focal-loss.md"
 EDIT = "\n基准测试在这里追加了一句话，用来测量只改一章之后重新构建所需的时间。\n"

@@ -194,7 +194,7 @@ class Preview:
         try:
             # No service worker in the preview: it would show the editor the page before the edit.
             self.app = Sphinx(self.source, self.source, self.outdir, self.doctreedir, "html", keep_going=True,
-                              confoverrides={"offline_worker": False})
+                              confoverrides={"kexuebook_offline_worker": False})
             self.conf_values = self._conf_values()
             expect_sphinx_doctree_caches(self.app.env)
             self.app.connect("env-before-read-docs", forget_stale_doctrees)

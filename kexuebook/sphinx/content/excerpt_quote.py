@@ -5,7 +5,7 @@ file and line, when the chapter's generated excerpt does not hold the words: our
 the author only where the excerpt shows what the author said.  Both sides are compared after NFKC
 normalisation (which also folds full-width punctuation to half-width), with whitespace and MyST
 backslash escapes removed.  The excerpt of document ``…/<slug>`` is the file named by
-``excerpt_quote_source`` with ``{slug}`` filled in.
+``kexuebook_excerpt_source`` with ``{slug}`` filled in.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class ExcerptQuoteRole(SphinxRole):
     def run(self):
         words = self.text.strip()
         slug = Path(self.env.docname).name
-        source = Path(self.env.srcdir) / self.config.excerpt_quote_source.format(slug=slug)
+        source = Path(self.env.srcdir) / self.config.kexuebook_excerpt_source.format(slug=slug)
         if not source.is_file():
             problem = f"a quotation of the author, but this document has no excerpt (looked for {source})"
         elif normalise(words) not in _excerpt(source, source.stat().st_mtime_ns):
@@ -57,6 +57,6 @@ class ExcerptQuoteRole(SphinxRole):
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("excerpt_quote_source", "chapters/_generated/{slug}-excerpt.md", "env", str)
+    app.add_config_value("kexuebook_excerpt_source", "chapters/_generated/{slug}-excerpt.md", "env", str)
     app.add_role("excerpt-quote", ExcerptQuoteRole())
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,7 +18,7 @@ Each page's link then gets ``?v=`` and the bundle's hash, as Sphinx versions its
 that a browser never keeps an old cut against new pages.  This runs before the service worker's
 precache list is made (offline.py), which reads the finished pages: it lists the bundle, not the
 sources.  The sources stay in ``_static`` (the EPUB and the theme's own files name them) but no
-page loads them.  ``css_bundle = False`` links the themes' stylesheets one by one, as they ship.
+page loads them.  ``kexuebook_css_bundle = False`` links the themes' stylesheets one by one, as they ship.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _is_local_stylesheet(css: _CascadingStyleSheet) -> bool:
 
 
 def _bundling(app: Sphinx) -> bool:
-    return is_html_site(app.builder) and app.config.css_bundle
+    return is_html_site(app.builder) and app.config.kexuebook_css_bundle
 
 
 def link_stylesheets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -87,7 +87,7 @@ def link_stylesheets(app: Sphinx, pagename: str, templatename: str, context: dic
         return
     css_files = context["css_files"]
     theme = [_CascadingStyleSheet(name, priority=0) for name in THEME_STYLESHEETS]
-    if not app.config.css_bundle:
+    if not app.config.kexuebook_css_bundle:
         css_files[:0] = theme
         return
     # In place: the builder renders from this list object (and sorts it by priority after).
@@ -263,7 +263,7 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("css_bundle", True, "html", bool)
+    app.add_config_value("kexuebook_css_bundle", True, "html", bool)
     app.connect("html-page-context", link_stylesheets, priority=950)
     # After the other extensions copied their files (KaTeX's stylesheet, at the default 500), and
     # before offline.py lists the finished site for the service worker (900).

@@ -14,7 +14,7 @@ Every page gets ``<link rel="manifest">`` and ``<meta name="theme-color">``, and
 ``file://`` folder has no service worker).  All addresses are relative: the book works at any
 base path.
 
-The live preview sets ``offline_worker = False``: a worker serving stored pages would show the
+The live preview sets ``kexuebook_offline_worker = False``: a worker serving stored pages would show the
 editor the page before the edit.  Such a build loads no registration script and writes a retiring
 ``sw.js`` instead, which deletes the book's caches and unregisters itself, so that a worker left
 at the same address by an earlier build steps down at the next page load.
@@ -131,7 +131,7 @@ def favicon_colour(path: Path) -> str:
 
 
 def add_registration(app: Sphinx) -> None:
-    if app.config.offline_worker:
+    if app.config.kexuebook_offline_worker:
         app.add_js_file("offline.js", loading_method="defer")
 
 
@@ -151,7 +151,7 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
     write_icons(svg.read_bytes(), outdir)
     manifest = web_manifest(app, favicon_colour(svg))
     (outdir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if not app.config.offline_worker:
+    if not app.config.kexuebook_offline_worker:
         (outdir / WORKER).write_text(RETIRING_WORKER, encoding="utf-8")
         return
     entries = write_worker(outdir, [MANIFEST, *icon_paths()])
@@ -159,7 +159,7 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("offline_worker", True, "html", bool)  # False in the live preview
+    app.add_config_value("kexuebook_offline_worker", True, "html", bool)  # False in the live preview
     app.connect("builder-inited", add_registration)
     app.connect("html-page-context", add_head_links)
     # Late: the precache list is read from the finished site, after the other extensions have

@@ -14,19 +14,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
+from kexuebook.importer.numerals import chinese_numeral
 from kexuebook.sphinx.catalog import catalog
 from kexuebook.sphinx.outputs import writes_html_pages
 
-DIGITS = "零一二三四五六七八九"
 SEPARATOR = "\u3000"  # an ideographic space between 第一部分 and the part's name, as in print
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 15 → 十五, 20 → 二十, 99 → 九十九 (a book has fewer than 100 parts)."""
-    if not 0 < n < 100:
-        raise ValueError(f"part number {n}: expected 1–99")
-    tens, ones = divmod(n, 10)
-    return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[ones] if ones else "")
 
 
 def part_labels(app: Sphinx) -> dict[str, str]:

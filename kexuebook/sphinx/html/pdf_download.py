@@ -1,7 +1,7 @@
 """The HTML book offers the PDF and the EPUB, but only current ones: never a stale file, never a dead link.
 
-For each download (:data:`DOWNLOADS`): when its file (``pdf_download_file``, default
-``_build/latex/book.pdf``, what ``make latexpdf`` writes; ``epub_download_file``, default
+For each download (:data:`DOWNLOADS`): when its file (``kexuebook_pdf_file``, default
+``_build/latex/book.pdf``, what ``make latexpdf`` writes; ``kexuebook_epub_file``, default
 ``_build/epub/book.epub``, what ``make epub`` writes) exists and is newer than every source file
 of the book, the HTML build copies it to ``_downloads/`` and the cover gets a download link (the PDF also
 in every page's navigation: the template variable ``book_pdf``, see _themes/kexue/sbt-sidebar-nav.html);
@@ -10,7 +10,7 @@ before Sphinx reads the sources; when the answer differs from the previous build
 read and written again, so an incremental ``make html`` also drops a link as soon as its file
 goes stale.  ``make book`` builds the PDF, the EPUB and the zip, then the HTML.
 
-The site's zip (``site_zip_file``, what ``make site-zip`` writes) is offered by the same rule; it
+The site's zip (``kexuebook_site_zip_file``, what ``make site-zip`` writes) is offered by the same rule; it
 is made from the HTML too, so the site's own assets, theme and extensions count among its sources.
 
 The PDF names the same files on its imprint page, by their published address (``html_baseurl``),
@@ -57,10 +57,10 @@ class Download:
 
 
 DOWNLOADS = (
-    Download("pdf", "pdf_download_file", "_build/latex/book.pdf", "_downloads/book.pdf", "下载本书PDF版", "A4"),
-    Download("epub", "epub_download_file", "_build/epub/book.epub", "_downloads/book.epub", "下载本书EPUB版", "EPUB 3，公式为MathML",
+    Download("pdf", "kexuebook_pdf_file", "_build/latex/book.pdf", "_downloads/book.pdf", "下载本书PDF版", "A4"),
+    Download("epub", "kexuebook_epub_file", "_build/epub/book.epub", "_downloads/book.epub", "下载本书EPUB版", "EPUB 3，公式为MathML",
              printed="EPUB版：{url}（EPUB 3，公式为MathML）"),
-    Download("zip", "site_zip_file", "_build/zip/kexue-reader-html.zip", "_downloads/kexue-reader-html.zip", "下载网页版", "zip",
+    Download("zip", "kexuebook_site_zip_file", "_build/zip/kexue-reader-html.zip", "_downloads/kexue-reader-html.zip", "下载网页版", "zip",
              extra_sources=("_static", "_themes", "kexuebook"), after="：解压后用浏览器打开其中的index.html，不联网也能阅读和搜索。",
              printed="网页版压缩包：{url}（解压后用浏览器打开其中的index.html，不联网也能阅读和搜索）"),
 )
