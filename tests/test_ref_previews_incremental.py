@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
 
+from helpers import sphinx_build
 from kexuebook.sphinx.html import ref_previews
 
 PAGES = {
@@ -17,8 +18,8 @@ PAGES = {
 }
 
 
-def build(source: Path) -> Path:
-    app = SphinxTestApp("html", srcdir=source)
+def build(source: Path, **overrides) -> Path:
+    app = SphinxTestApp("html", srcdir=source, confoverrides=overrides)
     try:
         app.build()
     finally:
@@ -45,3 +46,29 @@ def test_an_edited_page_gets_new_previews_and_an_untouched_one_is_not_parsed_aga
     assert "新的第一段" in lead and "旧的第一段" not in lead
     assert "one" in parsed and "two" not in parsed, "a page this build did not write is not parsed again"
     assert (previews / "two.json").read_bytes() == before
+
+
+def test_after_an_edit_no_page_is_rewritten_behind_its_previews(tmp_path):
+    """The stylesheet bundle versions its link as Sphinx does, so the pages an edit makes Sphinx
+    write already link the right version: none is rewritten after its previews were derived
+    (the next build would take it for changed), and a build with nothing changed writes nothing.
+    (sphinx-build, not SphinxTestApp: in one process sphinx-book-theme's options read as changed
+    config at each build, and Sphinx then writes every page.)"""
+    source, site = tmp_path / "book", tmp_path / "html"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "extensions = ['kexuebook.sphinx.html.ref_previews', 'kexuebook.sphinx.html.css_bundle']\n"
+        "html_theme = 'sphinx_book_theme'\nhtml_static_path = ['_static']\n", encoding="utf-8")
+    (source / "_static").mkdir()
+    (source / "_static" / "book-previews.css").write_text(".book-preview { color: red }\n", encoding="utf-8")
+    for name, text in PAGES.items():
+        (source / f"{name}.rst").write_text(text, encoding="utf-8")
+    sphinx_build("html", source, site)
+    (source / "one.rst").write_text("第一章\n======\n\n新的第一段。\n", encoding="utf-8")
+    sphinx_build("html", source, site)
+    previews = site / "_static" / "previews"
+    written = {name: (site / f"{name}.html").stat().st_mtime_ns for name in PAGES}
+    for name in PAGES:
+        assert (previews / f"{name}.json").stat().st_mtime_ns >= written[name], f"{name}.html was rewritten after its previews"
+    sphinx_build("html", source, site)
+    assert {name: (site / f"{name}.html").stat().st_mtime_ns for name in PAGES} == written

@@ -42,6 +42,7 @@ PARTS = (
     "kexuebook.sphinx.content.plot_formats",  # figures drawn only in the running builder's format (SVG for HTML/EPUB, PDF for LaTeX)
     "kexuebook.sphinx.content.plot_cache",  # a figure drawn once per content, kept under _build/figure-cache
     "kexuebook.sphinx.content.plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or kexuebook.math changes
+    "kexuebook.sphinx.content.figure_legends",  # no empty legend left by docutils' report of a role's first use
     "kexuebook.sphinx.content.plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it
     "sphinx.ext.graphviz",  # diagrams
     "sphinxext.opengraph",  # HTML: Open Graph tags for link previews

@@ -23,14 +23,13 @@ def source(app: Sphinx) -> Path:
     return Path(app.srcdir) / "node_modules" / "katex" / "dist" / "contrib" / "copy-tex.min.js"
 
 
-def check_script(app: Sphinx) -> None:
-    if writes_html_pages(app.builder) and not source(app).is_file():
-        raise ExtensionError(f"KaTeX's copy-tex script not found at {source(app)}: run `npm ci` (make html does)")
-
-
-def copy_script(app: Sphinx, exception: Exception | None) -> None:
-    if exception or not writes_html_pages(app.builder):
+def copy_script(app: Sphinx) -> None:
+    """Into the site before the pages are written, so that Sphinx versions each page's link to it
+    (``?v=``, from the file it finds) on the first build as on the next."""
+    if not writes_html_pages(app.builder):
         return
+    if not source(app).is_file():
+        raise ExtensionError(f"KaTeX's copy-tex script not found at {source(app)}: run `npm ci` (make html does)")
     target = Path(app.outdir) / "_static" / SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source(app), target)
@@ -38,6 +37,5 @@ def copy_script(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_js_file(SCRIPT, loading_method="defer")
-    app.connect("builder-inited", check_script)
-    app.connect("build-finished", copy_script)
+    app.connect("builder-inited", copy_script)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

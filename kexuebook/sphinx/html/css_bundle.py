@@ -14,9 +14,10 @@ one file instead, ``_static/styles/site.css``, written after the build:
 3. fonts: WOFF2 sources only, ``font-display: swap`` for KaTeX's faces; the icon fonts cut to
    the icons the bundle uses (icon_font.py).
 
-Each page's link then gets ``?v=`` and the bundle's hash, as Sphinx versions its own assets, so
-that a browser never keeps an old cut against new pages.  This runs before the service worker's
-precache list is made (offline.py), which reads the finished pages: it lists the bundle, not the
+Each page's link then gets ``?v=`` and the bundle's checksum, the one Sphinx gives its own assets,
+so that a browser never keeps an old cut against new pages, and a page Sphinx writes while the
+bundle stays the same already carries it: an edit rewrites only the pages Sphinx wrote.  This
+runs before the service worker's precache list is made (offline.py), which reads the finished pages: it lists the bundle, not the
 sources.  The sources stay in ``_static`` (the EPUB and the theme's own files name them) but no
 page loads them.  ``kexuebook_css_bundle = False`` links the themes' stylesheets one by one, as they ship.
 """
@@ -28,6 +29,7 @@ import json
 import posixpath
 import re
 import subprocess
+import zlib
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -68,6 +70,9 @@ SCRIPT_READS_PROPERTY = re.compile(r"""getPropertyValue\(\s*["'](--[\w-]+)["']\s
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"])([^'"]+)\1\s*\)?\s*;""")
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
+# Sphinx's ?v= on an asset link: the page's link, not what a selector could match (it changes
+# with each cut, and with it the cache key below).
+ASSET_VERSION = re.compile(r"\?v=[0-9a-f]+$")
 BUNDLE_LINK = re.compile(r'(href="[^"]*' + re.escape(BUNDLE.rsplit("/", 1)[1]) + r')(\?v=[0-9a-f]*)?"')
 
 
@@ -164,6 +169,7 @@ class _PageSelectors(HTMLParser):
                 continue
             if name == "id":
                 self.ids.add(value)
+            value = ASSET_VERSION.sub("", value)
             self.values.update([value, *value.split()])
 
     handle_startendtag = handle_starttag
@@ -240,8 +246,16 @@ def purge(css: str, content: list[dict[str, str]], srcdir: Path, cache: Path) ->
     return purged
 
 
+def bundle_version(bundle: bytes) -> str:
+    """The version Sphinx itself puts on a local asset's link when the file is there as the page
+    is written (sphinx.builders.html._assets._file_checksum: the CRC32 of the file without its
+    carriage returns). Should Sphinx change it, pages are rewritten each build, never wrong."""
+    checksum = zlib.crc32(bundle.replace(b"\r", b""))
+    return f"{checksum:08x}"
+
+
 def link_versions(pages: list[Path], version: str) -> None:
-    """Each page's link to the bundle carries the bundle's hash (pages unchanged are not rewritten)."""
+    """Each page's link to the bundle carries its version (a page already linking it is not rewritten)."""
     for page in pages:
         html = page.read_text(encoding="utf-8")
         linked = BUNDLE_LINK.sub(lambda m: f'{m.group(1)}?v={version}"', html)
@@ -258,7 +272,7 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     purged = purge(css, purge_content(outdir, pages), Path(app.srcdir), Path(app.doctreedir) / "css-bundle.css")
     bundle = subset_icon_fonts(purged, BUNDLE, outdir)
     (outdir / BUNDLE).write_text(bundle, encoding="utf-8")
-    link_versions(pages, hashlib.sha256(bundle.encode()).hexdigest()[:8])
+    link_versions(pages, bundle_version(bundle.encode()))
     logger.info("css_bundle: %s, %.0f KB of %.0f KB", BUNDLE, len(bundle.encode()) / 1024, len(css.encode()) / 1024)
 
 
