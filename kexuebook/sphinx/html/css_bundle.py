@@ -90,13 +90,15 @@ def link_stylesheets(app: Sphinx, pagename: str, templatename: str, context: dic
     """The page links the theme's stylesheets and Sphinx's list: as one bundle, or one by one."""
     if not is_html_site(app.builder) or "css_files" not in context:
         return
+    # A new list: the page is rendered from the context's (sorted by priority after), and the one
+    # there is the builder's own, which the next build starts from in a warm application (the
+    # live preview's): changed in place, the bundle listed itself and grew with every build.
     css_files = context["css_files"]
     theme = [_CascadingStyleSheet(name, priority=0) for name in THEME_STYLESHEETS]
     if not app.config.kexuebook_css_bundle:
-        css_files[:0] = theme
+        context["css_files"] = theme + css_files
         return
-    # In place: the builder renders from this list object (and sorts it by priority after).
-    css_files[:] = [_CascadingStyleSheet(BUNDLE, priority=0)] + [css for css in css_files if not _is_local_stylesheet(css)]
+    context["css_files"] = [_CascadingStyleSheet(BUNDLE, priority=0)] + [css for css in css_files if not _is_local_stylesheet(css)]
 
 
 def bundle_sources(app: Sphinx) -> list[str]:

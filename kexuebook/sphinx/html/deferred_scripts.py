@@ -58,8 +58,9 @@ def translations_first(scripts: list[_JavaScript]) -> list[_JavaScript]:
 
 def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if is_html_site(app.builder) and "script_files" in context:
-        # In place: the builder renders the page from this same list object.
-        context["script_files"][:] = translations_first([deferred(script) for script in context["script_files"]])
+        # A new list: the page is rendered from the context's (sorted by priority after), and the
+        # one there is the builder's own, which the next build starts from in a warm application.
+        context["script_files"] = translations_first([deferred(script) for script in context["script_files"]])
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
