@@ -56,6 +56,11 @@ def page(book: Path, docname: str) -> BeautifulSoup:
     return BeautifulSoup((book / "_build" / "html" / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
 
 
+def written(output: str) -> set[str]:
+    """The pages a build wrote."""
+    return set(re.findall(r"writing output\.\.\. \[[ 0-9]+%\] (\S+)", output))
+
+
 def figure_bytes(book: Path) -> str:
     soup = page(book, CHAPTER)
     image = soup.select_one("figure img, img[alt='一条斜线']")
@@ -112,3 +117,17 @@ def test_reordering_parts_in_book_toml_renumbers(book):
     edit(book / "chapters" / "book.toml", '[[parts]]\nslug = "tooling"\n', '[[parts]]\nslug = "tooling"\n\n[[parts]]\nslug = "probabilistic-models"\n')
     build(book)
     assert (number(OTHER), number(CHAPTER)) == ("1.", "2.")
+
+
+def test_a_chapter_text_edit_writes_that_chapter_not_its_part_page(book):
+    edit(book / f"{OTHER}.md", "\n## ", "\n新加的一段话，不改任何标题。\n\n## ")
+    pages = written(build(book))
+    assert OTHER in pages and "chapters/regularization/index" not in pages, pages
+    assert "新加的一段话" in page(book, OTHER).get_text()
+
+
+def test_a_chapter_section_edit_writes_its_part_page_again(book):
+    edit(book / f"{OTHER}.md", "\n## ", "\n## 新加的一节\n\n这一节是测试加的。\n\n## ")
+    pages = written(build(book))
+    assert {OTHER, "chapters/regularization/index"} <= pages, pages
+    assert "新加的一节" in page(book, "chapters/regularization/index").get_text()

@@ -34,6 +34,7 @@ PARTS = (
     "kexuebook.sphinx.content.book_text",  # {book}`chapters` ...: the cover's counts and title from chapters/book.toml
     "kexuebook.sphinx.content.equations",  # display equations keeping the author's \tag (numbering and latex.numbering need it)
     "kexuebook.sphinx.content.numbering",  # chapters 1–8 through the parts; the author's equation tags
+    "kexuebook.sphinx.content.toctree_rewrites",  # a part page written again only when a chapter's entry in it changed
     "kexuebook.sphinx.content.chapter_bibliography",  # each chapter's references at its end
     "kexuebook.sphinx.html.katex_assets",  # KaTeX CSS and fonts served from the book, not a CDN
     "kexuebook.sphinx.content.values",  # {value}`topic.name`: numbers computed by kexuebook.math at build time
