@@ -14,8 +14,9 @@ changed.  It follows every file of the book:
 
 A build that fails (a syntax error in conf.py, a broken book.toml, an extension's exception)
 shows its error in the terminal and on every page; the next change that fixes it brings the
-preview back.  Pages reload by themselves after each build, and after a restart (the script
-reconnects).  Each build reports its own warnings.
+preview back.  Pages reload by themselves once Sphinx has written them (before the build's last
+steps, the reference previews and the stylesheet's cut; again after them only if they changed a
+page or failed), and after a restart (the script reconnects).  Each build reports its own warnings.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -197,6 +198,11 @@ class Preview:
         self.conf_values: dict[str, object] = {}
         self.error: str | None = None
         self.broken = False  # the environment in memory cannot be trusted: the next change restarts
+        # Called (from the build's thread) once Sphinx has written the pages: open pages reload
+        # then, not after the build's last steps; written_pages notes what they reloaded to.
+        self.on_pages_written: Callable[[], object] | None = None
+        self.written_pages: dict[Path, int] | None = None
+        self.reload_needed = True  # after the last change: the early reload did not show it all
 
     # -- building ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -209,6 +215,9 @@ class Preview:
             expect_sphinx_doctree_caches(self.app.env)
             self.app.connect("env-before-read-docs", forget_stale_doctrees)
             keep_doctrees_for_numbering(self.app)
+            # Before the reference previews (500) and the stylesheet's cut (800): the pages are final
+            # unless a new cut rewrites their link, which a second reload then shows.
+            self.app.connect("build-finished", self.pages_written, priority=1)
         except Exception as err:  # conf.py does not load: show why, wait for a fix
             self.fail("conf.py could not be loaded", err)
             self.broken = True
@@ -220,6 +229,7 @@ class Preview:
         assert self.app is not None
         started = time.perf_counter()
         gc.disable()  # until collect_garbage(), when the preview is idle
+        self.written_pages = None
         restore_katex_static(self.app)
         self.app._warncount = 0  # this build's warnings, not every build's since the start
         try:
@@ -234,8 +244,17 @@ class Preview:
                 self.restart()
             return
         self.error = None
+        self.reload_needed = self.written_pages is None or self.page_state() != self.written_pages
         warnings = self.app._warncount
         log(f"rebuilt in {time.perf_counter() - started:.2f} s, {warnings} warning{'' if warnings == 1 else 's'} in this build")
+
+    def page_state(self) -> dict[Path, int]:
+        return {page: page.stat().st_mtime_ns for page in self.outdir.rglob("*.html")}
+
+    def pages_written(self, app: Sphinx, exception: Exception | None) -> None:
+        if exception is None and self.on_pages_written is not None:
+            self.written_pages = self.page_state()
+            self.on_pages_written()
 
     def fail(self, what: str, err: BaseException) -> None:
         """Keep the error for the pages and print it; a traceback only for what is not the book's own message."""
@@ -250,6 +269,7 @@ class Preview:
     # -- following changes ---------------------------------------------------------------------
     def changed(self, paths: Sequence[Path]) -> None:
         """React to saved files: rebuild, restart, or show why neither can be done."""
+        self.reload_needed = True
         relative = [p.relative_to(self.source).as_posix() for p in paths if self.source in p.parents]
         code = [r for r in relative if r.startswith(RESTART_ON)]
         if code or self.broken:
@@ -378,6 +398,8 @@ def create_app(preview: Preview) -> Starlette:
     async def watch() -> None:
         import watchfiles
 
+        loop = asyncio.get_running_loop()
+        preview.on_pages_written = lambda: loop.call_soon_threadsafe(loop.create_task, reloader.built())
         idle: asyncio.TimerHandle | None = None
         async for changes in watchfiles.awatch(preview.source, watch_filter=lambda _, path: not ignore(path)):
             if idle is not None:
@@ -387,8 +409,9 @@ def create_app(preview: Preview) -> Starlette:
             except Exception as err:  # never let the watcher die: show it, wait for the next change
                 preview.fail("the preview could not follow the change", err)
                 preview.broken = True
-            await reloader.built()
-            idle = asyncio.get_running_loop().call_later(IDLE_COLLECT_SECONDS, collect_garbage)
+            if preview.reload_needed:
+                await reloader.built()
+            idle = loop.call_later(IDLE_COLLECT_SECONDS, collect_garbage)
 
     @asynccontextmanager
     async def lifespan(_app):
