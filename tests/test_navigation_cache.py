@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import build_in_place, synthetic_book_at
+from helpers import ROOT, build_in_place, sphinx_build, synthetic_book_at
 
 EXTENSION_LINE = '    "kexuebook.sphinx.html.navigation_cache",'
 PARTS = Path("kexuebook") / "sphinx" / "__init__.py"  # where the book's extension lists its parts
@@ -66,3 +66,15 @@ def test_the_mark_is_moved_only_between_items_sphinx_wrote(builds):
     first = sidebar(plain, FIRST)
     assert moved_mark(first, FIRST, SECOND) == sidebar(plain, SECOND)
     assert moved_mark(first, FIRST, "chapters/probabilistic-models/index") is None, "a part page is not a chapter item"
+
+
+def test_a_404_page_without_any_toctree_builds(tmp_path):
+    """sphinx-notfound-page's toctree() answers None for a book with no toctree, which the theme
+    then parsed as HTML: the build stopped (the bench's cover-only baseline)."""
+    (tmp_path / "conf.py").write_text(
+        "extensions = ['notfound.extension', 'kexuebook.sphinx.html.navigation_cache']\n"
+        f"html_theme = 'kexue'\nhtml_theme_path = [{str(ROOT / '_themes')!r}]\n", encoding="utf-8")
+    (tmp_path / "index.rst").write_text("封面\n====\n\n只有一页。\n", encoding="utf-8")
+    sphinx_build("html", tmp_path, tmp_path / "_build")
+    assert "只有一页" in (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "_build" / "404.html").is_file()

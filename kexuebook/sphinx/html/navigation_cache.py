@@ -58,10 +58,25 @@ def shared_sidebar(pagename: str, generate: Callable[..., object]) -> Callable[.
     return shared_toctree_html
 
 
+def _text_toctree(context: dict) -> None:
+    """sphinx-notfound-page's ``toctree()`` for the 404 page returns None where Sphinx's returns
+    "" (a book with no toctree: the bench's cover-only baseline), and pydata-sphinx-theme parses
+    what it gets as HTML: the build stopped.  An upstream fix: notfound returning ""."""
+    toctree = context.get("toctree")
+    if toctree is not None and not getattr(toctree, "returns_text", False):
+        def text_toctree(**kwargs) -> str:
+            return toctree(**kwargs) or ""
+        text_toctree.returns_text = True  # type: ignore[attr-defined]
+        context["toctree"] = text_toctree
+
+
 def add_shared_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    # The theme's function is looked up when the template calls: the theme adds it to the context
-    # in a handler of its own, after this one.
-    context["shared_toctree_html"] = shared_sidebar(pagename, lambda *args, **kwargs: context["generate_toctree_html"](*args, **kwargs))
+    # The theme's function and notfound's toctree are looked up when the template calls: their
+    # handlers put them in the context after this one.
+    def generate(*args, **kwargs):
+        _text_toctree(context)
+        return context["generate_toctree_html"](*args, **kwargs)
+    context["shared_toctree_html"] = shared_sidebar(pagename, generate)
 
 
 def forget(app: Sphinx, env: BuildEnvironment) -> None:
