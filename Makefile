@@ -118,8 +118,11 @@ lint: $(VENV)/.test-stamp
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Two pytest-xdist workers (the machine's two cores); tests/conftest.py groups the tests of each
+# shared build (PDF, EPUB, published site) on one worker and keeps every other module together.
+XDIST := -n 2 --dist loadgroup
 test: lint deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The shared HTML build and every check of it, the importer, the formulas, the tiny projects; not
 # the PDF, the browser, the EPUB, nor the workflows that build a book of their own (markers in
@@ -127,7 +130,7 @@ test: lint deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 # (the machine's two cores) that share the one HTML build. `make test` runs everything.
 FAST_TESTS := not pdf and not browser and not epub and not workflow
 test-fast: deps-html $(VENV)/.test-stamp node_modules/.package-lock.json
-	KEXUE_FUZZ_SHARE=0.1 $(BIN)/python -m pytest -n 2 -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+	KEXUE_FUZZ_SHARE=0.1 $(BIN)/python -m pytest $(XDIST) -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 bench: deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 	$(BIN)/python -m tools.bench $(O)
