@@ -118,9 +118,11 @@ lint: $(VENV)/.test-stamp
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Two pytest-xdist workers (the machine's two cores); tests/conftest.py groups the tests of each
-# shared build (PDF, EPUB, published site) on one worker and keeps every other module together.
-XDIST := -n 2 --dist loadgroup
+# Two pytest-xdist workers (the machine's two cores), each module's tests on one worker (its
+# module-scoped fixtures, such as the live preview's server, start once). Not --dist loadgroup:
+# pytest 9.2 derives a test's id from its node, and xdist 3.8's groups (a suffix it writes into
+# the id) are silently dropped.
+XDIST := -n 2 --dist loadfile
 test: lint deps-test $(VENV)/.test-stamp node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 

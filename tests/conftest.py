@@ -45,18 +45,6 @@ OWN_BUILD_FIXTURES = {"synthetic_book", "site_zip_build", "injected"}
 TOOL_FIXTURES = {"browser": "browser", "pdf_dir": "pdf", "epub": "epub"}
 
 
-# pytest-xdist (`make test`, `make test-fast`: two workers, --dist loadgroup): every test that reads
-# one of these session builds runs on the same worker, so each is built once per run; the other
-# tests stay with their module (its module-scoped fixtures, such as the live preview's server,
-# start once). The HTML build needs no group: the workers share it through a lock.
-SESSION_BUILD_GROUPS = {"pdf_dir": "pdf", "pdf_source": "pdf", "epub": "epub", "site_zip_build": "published"}
-
-
-def xdist_group(item: pytest.Item, fixtures: set[str]) -> str:
-    shared = sorted({SESSION_BUILD_GROUPS[f] for f in SESSION_BUILD_GROUPS.keys() & fixtures})
-    return "+".join(shared) if shared else item.nodeid.split("::", 1)[0]
-
-
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by these marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -65,7 +53,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.workflow)
         for fixture in TOOL_FIXTURES.keys() & fixtures:
             item.add_marker(getattr(pytest.mark, TOOL_FIXTURES[fixture]))
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item, fixtures)))
 
 
 def require(program: str, package: str) -> None:

@@ -207,10 +207,12 @@ def test_a_chapter_edit_reloads_the_open_page_once(live, browser):
         page.wait_for_selector("article h1")
         loads: list[str] = []
         page.on("load", lambda loaded: loads.append(loaded.url))
+        builds = live.log().count("livehtml: rebuilt in")
         live.append(f"{OTHER}.md", "\n\nLIVEMARK-ONCE\n")
         page.wait_for_function("() => document.body !== null && document.body.innerText.includes('LIVEMARK-ONCE')", timeout=WAIT * 1000)
         page.wait_for_timeout(4000)  # past the build's end and the idle collection after it
-        assert len(loads) == 1, loads
+        # one reload per build (a busy machine may see the save as two changes, two builds)
+        assert len(loads) == live.log().count("livehtml: rebuilt in") - builds >= 1, (loads, live.log()[-2000:])
     finally:
         page.close()
 
