@@ -68,6 +68,15 @@ def test_changed_sphinx_doctree_caches_stop_the_preview():
     livehtml.expect_sphinx_doctree_caches(SimpleNamespace(_pickled_doctree_cache={}, _write_doc_doctree_cache={}))
 
 
+def test_changed_sphinx_asset_checksums_stop_the_preview(monkeypatch):
+    from sphinx.builders.html import _assets
+
+    livehtml.forget_asset_checksums()
+    monkeypatch.setattr(_assets, "_file_checksum_inner", lambda file: "")  # no cache to clear
+    with pytest.raises(RuntimeError, match=r"^livehtml: sphinx [\d.]+ changed: sphinx.builders.html._assets has no cached _file_checksum_inner"):
+        livehtml.forget_asset_checksums()
+
+
 def test_a_changed_katex_static_folder_stops_the_preview(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match=r"sphinxcontrib-katex [\d.]+ changed: no app._katex_static_path"):
         livehtml.restore_katex_static(SimpleNamespace())

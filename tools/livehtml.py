@@ -132,6 +132,22 @@ def expect_sphinx_doctree_caches(env: BuildEnvironment) -> None:
         raise changed("sphinx", f"BuildEnvironment has no {', '.join(missing)}")
 
 
+def forget_asset_checksums() -> None:
+    """Sphinx computes each asset's ``?v=`` once per process (``sphinx.builders.html._assets.
+    _file_checksum_inner``, a ``functools.cache``): in a warm application, a stylesheet edited in
+    ``_static`` or a new cut of the bundle kept its first version on every page written after (a
+    browser could keep the old file), and every page the bundle's new version then rewrote
+    reloaded the open page a second time.  Cleared before each build.
+
+    Private: the cached function of a private module (README, Maintenance notes)."""
+    from sphinx.builders.html import _assets
+
+    cache_clear = getattr(getattr(_assets, "_file_checksum_inner", None), "cache_clear", None)
+    if not callable(cache_clear):
+        raise changed("sphinx", "sphinx.builders.html._assets has no cached _file_checksum_inner")
+    cache_clear()
+
+
 def collect_garbage() -> None:
     gc.enable()
     gc.collect()
@@ -231,6 +247,7 @@ class Preview:
         gc.disable()  # until collect_garbage(), when the preview is idle
         self.written_pages = None
         restore_katex_static(self.app)
+        forget_asset_checksums()
         self.app._warncount = 0  # this build's warnings, not every build's since the start
         try:
             self.app.build()

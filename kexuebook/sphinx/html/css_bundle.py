@@ -17,9 +17,9 @@ one file instead, ``_static/styles/site.css``, written after the build:
 Each page's link then gets ``?v=`` and the bundle's checksum, the one Sphinx gives its own assets,
 so that a browser never keeps an old cut against new pages, and a page Sphinx writes while the
 bundle stays the same already carries it: an edit rewrites only the pages Sphinx wrote.  This
-runs before the service worker's precache list is made (offline.py), which reads the finished pages: it lists the bundle, not the
-sources.  The sources stay in ``_static`` (the EPUB and the theme's own files name them) but no
-page loads them.  ``kexuebook_css_bundle = False`` links the themes' stylesheets one by one, as they ship.
+runs before the service worker's precache list is made (offline.py), which reads the finished
+pages: it lists the bundle, not the sources.  The sources stay in ``_static`` (the EPUB and the
+theme's own files name them) but no page loads them.  ``kexuebook_css_bundle = False`` links the themes' stylesheets one by one, as they ship.
 """
 
 from __future__ import annotations
