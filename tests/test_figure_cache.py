@@ -19,6 +19,8 @@ from bs4 import BeautifulSoup
 
 from helpers import build_in_place, edit, synthetic_book_at, with_figure
 
+pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
+
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 SCRIPT = "chapters/probabilistic-models/figures/counted.py"
 FIGURE = '''"""A figure that notes each run of its script (the test counts the lines)."""

@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 
 from helpers import ROOT, build_in_place, sphinx_build, synthetic_book_at
 
+pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
+
 EXTENSION_LINE = '    "kexuebook.sphinx.html.navigation_cache",'
 PARTS = Path("kexuebook") / "sphinx" / "__init__.py"  # where the book's extension lists its parts
 FIRST, SECOND = "chapters/probabilistic-models/synthetic-0001", "chapters/probabilistic-models/synthetic-0002"

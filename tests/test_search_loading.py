@@ -15,6 +15,8 @@ import pytest
 
 from helpers import build_in_place, synthetic_book_at
 
+pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left out of make test-fast)
+
 JIEBA_LOADED = "Prefix dict has been built"  # jieba's log line (stderr) when its model is loaded
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 WORD = "信息瓶颈"  # in kexuebook/sphinx/html/zh-search-dict.txt; jieba's own dictionary splits it
