@@ -36,6 +36,7 @@ language = "zh_CN"
 # The edition is the date of the sources (the last commit's, as above): the EPUB's version.
 _edition = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or datetime.now().timestamp()  # no git: today
 version = datetime.fromtimestamp(_edition, UTC).strftime("%Y.%m.%d")
+today_fmt = "%Y年%-m月%-d日"  # the printed date: 2026年12月3日, not 12月03日
 root_doc = "index"
 exclude_patterns = ["_build", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "chapters/_generated", "README.md", "LICENSE-BOOK.md", "tests", "seeds"]
 smartquotes = False  # seed punctuation is restored by the importer, never guessed by docutils
@@ -193,7 +194,7 @@ latex_elements = {
         rf"\newcommand{{\bookcolophon}}{{原文：苏剑林，刊于博客“科学空间”（kexue.fm）；本书逐字照录其中{chinese_numeral(len(CATALOG.chapters), count=True)}篇文章的开头部分。\par "
         r"注解与编排：本书编者（导读、注解与延伸、图、术语表、索引）。\par "
         r"许可：原文以\mbox{CC BY-NC-SA}许可发表；依其“相同方式共享”条款，本书（原文节选与注解）以\mbox{CC BY-NC-SA 4.0}发布，"
-        r"转载和改编时请保留上述署名并沿用同一许可：\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}。\par "
+        r"转载和改编时请保留上述署名并沿用同一许可：\newline\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}\par "  # the address on a line of its own: justified beside it, the punctuation was squeezed
         r"本书的程序代码（导入器、扩展、测试）以MIT许可发布。\par}",
     ]),
     "maketitle": r"\bookfrontmatter\booktitlepage",

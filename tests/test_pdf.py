@@ -648,6 +648,10 @@ def test_title_page_and_colophon_have_their_own_page_labels(pdf, pages):
     assert label_page.get("i") == 1 and label_page.get("ii") == 2, label_page
     colophon = " ".join(pages[1]["lines"])
     assert "CC BY-NC-SA 4.0" in colophon and "构建日期" in colophon
+    # the date as Chinese prints it: no leading zero (12月3日, not 12月03日)
+    assert re.search(r"构建日期：\s*\d{4}\s*年\s*[1-9]\d?\s*月\s*[1-9]\d?\s*日", colophon), colophon
+    # the licence's address on a line of its own, whole (beside the text it squeezed the punctuation)
+    assert "https://creativecommons.org/licenses/by-nc-sa/4.0/" in pages[1]["lines"], pages[1]["lines"]
     for web_only in ("搜索框", "断网", "离线", "手机"):
         assert web_only not in colophon, f"the colophon speaks of the web book: {web_only}"
 

@@ -220,7 +220,7 @@ VALUES = {
     "test_accuracy": lambda: percent(experiment().logistic_accuracy(), 2),
     "lda_accuracy": lambda: percent(experiment().lda_accuracy(), 2),
     "bayes_accuracy": lambda: percent(experiment().bayes_accuracy(), 2),
-    "train_tasty_share": lambda: significant(float(experiment().y_train.mean())),
+    "train_tasty_share": lambda: percent(float(experiment().y_train.mean())),
     # the factor by which the odds of "tasty" grow when a mango is COLOUR_STEP yellower
     "bayes_colour_odds": lambda: significant(np.exp(COLOUR_STEP * bayes_weights()[0][0])),
     "fitted_colour_odds": lambda: significant(np.exp(COLOUR_STEP * experiment().theta[0])),
