@@ -6,17 +6,15 @@ the whole book."""
 from __future__ import annotations
 
 import fcntl
-import functools
-import http.server
 import os
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
 from helpers import ROOT, build_pdf, copy_book, log_build, sphinx_build, sphinx_command, synthetic_book_at
+from tools.local_server import serve
 
 # sphinx.testing's fixtures (`app`, `make_app`, @pytest.mark.sphinx(testroot=...)) for the tiny
 # projects under tests/roots/test-<name>/, as Sphinx's own extensions and sphinxcontrib-bibtex test.
@@ -147,20 +145,11 @@ def html_dir(shared_html_build, tmp_path_factory) -> Path:
     return shared_html_build.result()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(html_dir: Path):
     """A local HTTP server on a free port serving the built book; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(html_dir) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,11 @@ Seed math is checked by the TeX allowlist: file, shell and definition commands a
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -29,6 +26,7 @@ from helpers import ROOT, article_text, sphinx_build, synthetic_book_at
 from kexuebook.importer.errors import SeedError
 from kexuebook.importer.parse import parse_listing
 from kexuebook.importer.render import restored_text
+from tools.local_server import serve
 
 DATA = Path(__file__).parent / "data"
 SEED = "950_injection.txt"
@@ -159,19 +157,10 @@ def test_seed_math_is_rendered_and_its_text_escaped(injected):
         assert not node.find_all(["img", "script", "b"])
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.mark.browser
 def test_no_dialog_fires_and_no_script_runs_in_chromium(injected, browser):
-    handler = functools.partial(QuietHandler, directory=str(injected["html"]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     dialogs: list[str] = []
-    try:
+    with serve(injected["html"]) as base:
         page = browser.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         for path in (f"{DOCNAME}.html", "index.html", "chapters/tooling/index.html"):
@@ -190,8 +179,6 @@ def test_no_dialog_fires_and_no_script_runs_in_chromium(injected, browser):
         page.wait_for_timeout(500)
         assert page.evaluate("typeof window.__pwned") == "undefined", "search results"
         page.close()
-    finally:
-        httpd.shutdown()
     assert dialogs == []
 
 

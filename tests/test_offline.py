@@ -6,20 +6,17 @@ project site on a static host would be, so an address that assumes the host's ro
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 import urllib.parse
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from conftest import _QuietHandler
 from helpers import CHAPTER_FACTS, page
+from tools.local_server import QuietHandler, serve
 
 BASE = "/deep/base/"
 UNVISITED_CHAPTER = "chapters/losses/focal-loss.html"  # a figure and inline and display math
@@ -122,7 +119,7 @@ def test_the_manifest_makes_an_installable_app(html_dir):
 
 
 # -- in Chromium ---------------------------------------------------------------------------------
-class _RevalidatingHandler(_QuietHandler):
+class _RevalidatingHandler(QuietHandler):
     """Asks browsers to revalidate every file (as a host can): what a test sees after a change is
     then the worker's doing, not the HTTP cache's guess from Last-Modified."""
 
@@ -137,11 +134,8 @@ def hosted(html_dir, tmp_path):
     root = tmp_path / "host"
     site = root / BASE.strip("/")
     shutil.copytree(html_dir, site)
-    handler = functools.partial(_RevalidatingHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield site, f"http://127.0.0.1:{httpd.server_address[1]}{BASE}"
-    httpd.shutdown()
+    with serve(root, _RevalidatingHandler) as base:
+        yield site, f"{base}{BASE}"
 
 
 def visit_cover(browser, url: str):

@@ -9,16 +9,15 @@ transferred bytes Lighthouse counts are a reader's.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
 import http.server
 import io
 import json
 import os
 import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
+
+from tools.local_server import QuietHandler, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -55,14 +54,11 @@ def lighthouse_report(url: str, out: Path, categories: list[str]) -> dict:
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
 
 
-class CompressingHandler(http.server.SimpleHTTPRequestHandler):
+class CompressingHandler(QuietHandler):
     """A static file handler that gzips text responses when the client accepts it."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".webmanifest": "application/manifest+json",
                       ".js": "application/javascript", ".woff2": "font/woff2"}
-
-    def log_message(self, *args) -> None:  # keep the callers' output clean
-        pass
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -81,16 +77,9 @@ class CompressingHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)  # copyfile reads it, do_GET closes it
 
 
-@contextlib.contextmanager
-def serve_compressed(directory: Path) -> Iterator[str]:
+def serve_compressed(directory: Path) -> contextlib.AbstractContextManager[str]:
     """Serve ``directory`` on a free local port with gzip; yields the base URL."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CompressingHandler, directory=str(directory)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return serve(directory, CompressingHandler)
 
 
 def first_load_bytes(report: dict) -> tuple[int, int]:
