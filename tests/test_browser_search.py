@@ -14,6 +14,7 @@ quiet console with no request to another host, on a phone and a desktop, light a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import urllib.parse
@@ -47,7 +48,8 @@ def soup(html_dir: Path, name: str) -> BeautifulSoup:
     return BeautifulSoup((html_dir / name).read_text(encoding="utf-8"), "html.parser")
 
 
-def glossary(html_dir: Path) -> list[Entry]:
+@functools.cache
+def glossary(html_dir: Path) -> tuple[Entry, ...]:
     entries = []
     for dt in soup(html_dir, "glossary.html").select("dl.glossary > dt"):
         for link in dt.select(".headerlink"):
@@ -58,18 +60,29 @@ def glossary(html_dir: Path) -> list[Entry]:
         names = [term, found["name"].strip(), (found["abbr"] or "").strip()]
         unique = {n.lower(): n for n in reversed(names) if n}
         entries.append(Entry(dt["id"], tuple(reversed(unique.values()))))
-    return entries
+    return tuple(entries)
 
 
-def chapters_in_reading_order(html_dir: Path) -> list[str]:
-    """Page paths with a chapter card, following rel=next from the cover."""
-    order, path = [], "index.html"
+@dataclass(frozen=True)
+class Chapter:
+    path: str
+    glossary_links: frozenset[str]  # the glossary anchors its article links
+    text: str  # its article's text, NFKC
+
+
+@functools.cache
+def chapters_in_reading_order(html_dir: Path) -> tuple[Chapter, ...]:
+    """The pages with a chapter card, following rel=next from the cover; each page read once."""
+    order, chapters, path = [], [], "index.html"
     while path and path not in order:
         order.append(path)
         page = soup(html_dir, path)
         following = page.select_one("link[rel=next]")
+        if page.select_one(".chapter-card"):
+            links = frozenset(a.get("href", "").split("#")[-1] for a in page.select("article a[href*='glossary.html#']"))
+            chapters.append(Chapter(path, links, unicodedata.normalize("NFKC", article_text(page))))
         path = urllib.parse.urljoin(path, following["href"]) if following else None
-    return [p for p in order if soup(html_dir, p).select_one(".chapter-card")]
+    return tuple(chapters)
 
 
 def uses(name: str, text: str) -> bool:
@@ -78,14 +91,13 @@ def uses(name: str, text: str) -> bool:
     return name in text
 
 
-def first_chapter(entry: Entry, html_dir: Path, chapters: list[str]) -> str:
-    pages = {path: soup(html_dir, path) for path in chapters}
-    for path, page in pages.items():
-        if entry.anchor in {a.get("href", "").split("#")[-1] for a in page.select("article a[href*='glossary.html#']")}:
-            return path
-    for path, page in pages.items():
-        if any(uses(name, unicodedata.normalize("NFKC", article_text(page))) for name in entry.names):
-            return path
+def first_chapter(entry: Entry, chapters: tuple[Chapter, ...]) -> str:
+    for chapter in chapters:
+        if entry.anchor in chapter.glossary_links:
+            return chapter.path
+    for chapter in chapters:
+        if any(uses(name, chapter.text) for name in entry.names):
+            return chapter.path
     raise AssertionError(f"no chapter uses {entry.names}")
 
 
@@ -119,13 +131,13 @@ def open_page(browser, server):
 def test_every_glossary_name_finds_its_first_chapter(browser, server, html_dir):
     entries = glossary(html_dir)
     chapters = chapters_in_reading_order(html_dir)
-    assert len(entries) >= 40 and len(chapters) == 8, (len(entries), chapters)
+    assert len(entries) >= 40 and len(chapters) == 8, (len(entries), [c.path for c in chapters])
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     watch = PageWatch(page, server, count_aborted=False)
     rows, misses = [], []
     for entry in entries:
-        right = first_chapter(entry, html_dir, chapters)
+        right = first_chapter(entry, chapters)
         for query in entry.names:
             results = search(page, server, query)
             rank = results.index(right) + 1 if right in results else None
@@ -212,7 +224,7 @@ def test_results_are_readable_and_hits_meet_aa_contrast(open_page, server, html_
     entry = next((e for e in glossary(html_dir) if query in e.names), None)
     assert entry, f"the glossary has no entry named {query}"
     # The book's rule, read from the built pages: the first chapter in reading order that links it.
-    right = first_chapter(entry, html_dir, chapters_in_reading_order(html_dir))
+    right = first_chapter(entry, chapters_in_reading_order(html_dir))
     results = search(page, server, query)
     assert results[0] == right, (right, results)
     page.wait_for_function("document.querySelectorAll('#search-results li p.context').length >= 2", timeout=20000)
