@@ -38,21 +38,28 @@ WIDE_SEED_EQUATION = ("chapters/information-theory/forgetting", "equation-forget
 
 @pytest.fixture
 def open_page(browser, server):
-    """A page of the book in a fresh context of the given viewport and colour mode."""
-    contexts = []
+    """A page of the book in the given viewport and colour mode: one tab per viewport and mode
+    in a test, which goes from page to page as a reader does (the site's files stay in its cache)."""
+    tabs: dict[tuple[str, str], object] = {}
 
     def open_(path: str, viewport: str = "phone", mode: str = "light"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport])
-        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{server}/{path}", wait_until="networkidle")
+        page = tabs.get((viewport, mode))
+        if page is None:
+            # No service worker: the offline copy it fetches after the load is the offline tests'
+            # business, and waiting it out (networkidle) doubled every page's time here.
+            context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+            context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+            page = tabs[(viewport, mode)] = context.new_page()
+        # Laid out as a reader sees it: the load event has run book.js's handlers (the scrollable
+        # boxes marked) and every font the page uses is in.
+        page.goto(f"{server}/{path}", wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
         assert page.evaluate("document.documentElement.dataset.theme") == mode
         return page
 
     yield open_
-    for context in contexts:
-        context.close()  # a no-op for a context the test closed itself
+    for page in tabs.values():
+        page.context.close()
 
 
 def both(parametrized):
@@ -89,7 +96,6 @@ def test_our_display_equations_never_overflow_and_the_number_never_covers_them(o
             beside = number[0] >= box[2] - 1
             if not (below if viewport == "phone" else beside):
                 misplaced[eq["id"]] = (box, number)
-        page.context.close()
     assert seen >= 50, "the chapters' own display equations were measured"
     assert not wide, f"equations wider than the {viewport} column (px too wide): {wide}"
     assert not misplaced
@@ -162,7 +168,6 @@ def test_the_chapter_card_is_readable_and_the_title_leaves_room_for_text(open_pa
     for chapter in CHAPTERS:
         page = open_page(f"{chapter}.html", viewport, mode)
         card = page.evaluate(CARD)
-        page.context.close()
         assert len(card["fields"]) >= 5, chapter
         wrapped = [f["label"] for f in card["fields"] if f["lines"] > 1]
         assert not wrapped, f"{chapter}: labels broken over lines: {wrapped}"
@@ -353,7 +358,6 @@ def test_chinese_line_breaking_rules_hold_beside_inline_math(open_page, viewport
     for chapter in CHAPTERS:
         page = open_page(f"{chapter}.html", viewport, mode)
         bad = page.evaluate(LINE_BREAKS, [CLOSING_PUNCTUATION, OPENING_PUNCTUATION])
-        page.context.close()
         if bad:
             problems[chapter] = bad
     assert not problems
@@ -410,7 +414,6 @@ def test_the_chrome_speaks_chinese_with_full_width_punctuation(open_page, viewpo
     for name in ["index.html", f"{CHAPTERS[6]}.html", "chapters/losses/index.html", "genindex.html", "glossary.html"]:
         page = open_page(name, viewport, mode)
         chrome = page.evaluate(CHROME)
-        page.context.close()
         english = sorted({v for v in chrome["attributes"] if not CJK.search(v) and re.search(r"[A-Za-z]{2,}", v)})
         assert not english, f"{name}: UI strings left in English: {english}"
         assert chrome["footer"] == ["作者：苏剑林（原文）；本书编者（注解）", "© 原文 苏剑林，CC BY-NC-SA；注解与编排 本书编者，CC BY-NC-SA 4.0。"], chrome["footer"]
@@ -478,7 +481,6 @@ def test_figures_are_legible_at_their_rendered_scale_and_link_their_full_size_sv
             link: img.closest('a') && img.closest('a').getAttribute('href'),
             background: getComputedStyle(img).backgroundColor,
             fits: img.getBoundingClientRect().right <= document.documentElement.clientWidth}))""")
-        page.context.close()
         for figure in figures:
             svg = (html_dir / chapter).parent / figure["src"]
             smallest_pt, viewbox = _smallest_text_pt(svg.read_text(encoding="utf-8"))
