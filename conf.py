@@ -194,7 +194,7 @@ latex_elements = {
         rf"\newcommand{{\bookcolophon}}{{原文：苏剑林，刊于博客“科学空间”（kexue.fm）；本书逐字照录其中{chinese_numeral(len(CATALOG.chapters), count=True)}篇文章的开头部分。\par "
         r"注解与编排：本书编者（导读、注解与延伸、图、术语表、索引）。\par "
         r"许可：原文以\mbox{CC BY-NC-SA}许可发表；依其“相同方式共享”条款，本书（原文节选与注解）以\mbox{CC BY-NC-SA 4.0}发布，"
-        r"转载和改编时请保留上述署名并沿用同一许可：\newline\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}\par "  # the address on a line of its own: justified beside it, the punctuation was squeezed
+        r"转载和改编时请保留上述署名并沿用同一许可：\newline\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}\par "  # the address on a line of its own
         r"本书的程序代码（导入器、扩展、测试）以MIT许可发布。\par}",
     ]),
     "maketitle": r"\bookfrontmatter\booktitlepage",
