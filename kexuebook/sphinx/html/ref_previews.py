@@ -88,6 +88,23 @@ def _heading_and_lead(section: Tag, page_dir: str) -> str:
     return "".join(parts)
 
 
+def _targets_by_kind(main: Tag) -> dict[str, list[Tag]]:
+    """The elements with an id that a preview can show, by kind, in document order: one walk over
+    the page (five CSS selections walked it five times, a third of the previews' time)."""
+    kinds: dict[str, list[Tag]] = {"math": [], "figure": [], "section": [], "term": [], "citation": []}
+    for element in main.find_all(id=True):
+        classes = element.get_attribute_list("class")
+        if element.name == "div" and "math" in classes:
+            kinds["math"].append(element)
+        elif element.name in ("figure", "section"):
+            kinds[element.name].append(element)
+        elif element.name == "dt" and element.parent is not None and element.parent.name == "dl" and "glossary" in element.parent.get_attribute_list("class"):
+            kinds["term"].append(element)
+        if "citation" in classes:
+            kinds["citation"].append(element)
+    return kinds
+
+
 def page_previews(html: str, docname: str) -> dict[str, str]:
     """Target id → preview HTML, for every previewable target of one output page."""
     page = BeautifulSoup(html, "html.parser")
@@ -106,16 +123,17 @@ def page_previews(html: str, docname: str) -> dict[str, str]:
     first_section = main.find("section")
     if first_section is not None:
         previews[""] = _heading_and_lead(first_section, page_dir)
-    for math in main.select("div.math[id]"):
+    kinds = _targets_by_kind(main)
+    for math in kinds["math"]:
         note(math, _fragment(math, page_dir))
-    for figure in main.select("figure[id]"):
+    for figure in kinds["figure"]:
         note(figure, _fragment(figure, page_dir))
-    for section in main.select("section[id]"):
+    for section in kinds["section"]:
         note(section, _heading_and_lead(section, page_dir))
-    for term in main.select("dl.glossary > dt[id]"):
+    for term in kinds["term"]:
         definition = term.find_next_sibling("dd")
         note(term, _heading(term, page_dir) + (_fragment(definition, page_dir) if definition else ""))
-    for citation in main.select(".citation[id]"):
+    for citation in kinds["citation"]:
         label = citation.select_one(".label")
         entry = citation.find("p")
         note(citation, (_heading(label, page_dir) if label else "") + (_fragment(entry, page_dir) if entry else ""))
