@@ -116,13 +116,24 @@ def dropped_attention_expectation(scores: ArrayLike, values: ArrayLike, p: float
     ``E[1 / a] = int_0^inf E[exp(-t a)] dt`` turns the expectation over 2^(n-1) masks into one
     integral of a product: ``int_0^inf exp(-t e_j) prod_{i != j} (p + (1 - p) exp(-t e_i)) dt``
     (trapezoid rule on a geometric grid).  The draws that keep no token at all, which
-    :func:`dropped_attention_mean` redraws, have probability ``p^n`` and are ignored here."""
+    :func:`dropped_attention_mean` redraws, have probability ``p^n`` and are ignored here.
+
+    With ``x_i = exp(-t e_i)`` and ``f_i = p + (1 - p) x_i``, token j's integrand is
+    ``prod_i f_i * x_j / f_j``: one exponential and one logarithm per grid point and token, for
+    every j at once (the product as the exponential of a sum of logarithms; ``f_i >= p > 0``)."""
     s, v = np.asarray(scores, dtype=float), np.asarray(values, dtype=float)
     e = np.exp(s - s.max())
     t = np.concatenate([[0.0], np.geomspace(1e-6 / e.max(), 1e4 / e.min(), grid)])
-    log_factors = np.log(p + (1.0 - p) * np.exp(-np.outer(t, e)))  # (grid, n)
-    log_all = log_factors.sum(axis=1)
-    inverse = np.array([np.trapezoid(np.exp(-t * e[j] + log_all - log_factors[:, j]), t) for j in range(len(e))])
+    step = np.diff(t)
+    weights = np.concatenate([[0.0], step]) / 2 + np.concatenate([step, [0.0]]) / 2  # the trapezoid rule's
+    log_all = np.zeros_like(t)
+    ratios = []
+    for start in range(0, len(e), 256):  # (grid, 256) blocks: tens of MB at a time, not the whole (grid, n)
+        x = np.exp(-np.outer(t, e[start:start + 256]))
+        f = p + (1.0 - p) * x
+        log_all += np.log(f).sum(axis=1)
+        ratios.append(x / f)
+    inverse = (weights * np.exp(log_all)) @ np.concatenate(ratios, axis=1)
     return ((1.0 - p) * e * inverse) @ v
 
 
