@@ -109,31 +109,38 @@ def dropped_attention_mean(
     return np.asarray(total) / draws
 
 
-def dropped_attention_expectation(scores: ArrayLike, values: ArrayLike, p: float, grid: int = 20_001) -> np.ndarray:
+def dropped_attention_expectation(scores: ArrayLike, values: ArrayLike, p: float, grid: int = 1001) -> np.ndarray:
     """The exact expectation of :func:`attention` over independent keep masks of keep rate
     ``1 - p`` (no Monte Carlo).  With ``e_j = exp(s_j)`` and ``S_j`` the kept weight of the other
     tokens, ``E[k_j e_j / (e_j + S_j)] = (1 - p) e_j E[1 / (e_j + S_j)]``, and
     ``E[1 / a] = int_0^inf E[exp(-t a)] dt`` turns the expectation over 2^(n-1) masks into one
-    integral of a product: ``int_0^inf exp(-t e_j) prod_{i != j} (p + (1 - p) exp(-t e_i)) dt``
-    (trapezoid rule on a geometric grid).  The draws that keep no token at all, which
-    :func:`dropped_attention_mean` redraws, have probability ``p^n`` and are ignored here.
+    integral of a product: ``int_0^inf exp(-t e_j) prod_{i != j} (p + (1 - p) exp(-t e_i)) dt``.
+    The draws that keep no token at all, which :func:`dropped_attention_mean` redraws, have
+    probability ``p^n`` and are ignored here.
 
-    With ``x_i = exp(-t e_i)`` and ``f_i = p + (1 - p) x_i``, token j's integrand is
+    The integral is taken in ``u = log t`` (``dt = t du``) by the trapezoid rule on a uniform grid
+    from ``t = 1e-6 / max e`` to ``1e4 / min e``, plus ``t_min`` for ``[0, t_min]``, where the
+    integrand falls from 1 by less than ``n (1 - p) 1e-6``.  The integrand in ``u`` is smooth and
+    decays at both ends, where this rule converges geometrically: against enumeration and a
+    160-times finer grid, the relative error is near 1e-8 (the trapezoid rule in ``t`` on 20,001
+    points of a geometric grid, used before, left 3e-7 at twenty times the cost).  With
+    ``x_i = exp(-t e_i)`` and ``f_i = p + (1 - p) x_i``, token j's integrand is
     ``prod_i f_i * x_j / f_j``: one exponential and one logarithm per grid point and token, for
     every j at once (the product as the exponential of a sum of logarithms; ``f_i >= p > 0``)."""
     s, v = np.asarray(scores, dtype=float), np.asarray(values, dtype=float)
     e = np.exp(s - s.max())
-    t = np.concatenate([[0.0], np.geomspace(1e-6 / e.max(), 1e4 / e.min(), grid)])
-    step = np.diff(t)
-    weights = np.concatenate([[0.0], step]) / 2 + np.concatenate([step, [0.0]]) / 2  # the trapezoid rule's
+    u = np.linspace(np.log(1e-6 / e.max()), np.log(1e4 / e.min()), grid)
+    t = np.exp(u)
+    weights = t * (u[1] - u[0])
+    weights[[0, -1]] /= 2
     log_all = np.zeros_like(t)
     ratios = []
-    for start in range(0, len(e), 256):  # (grid, 256) blocks: tens of MB at a time, not the whole (grid, n)
+    for start in range(0, len(e), 256):  # (grid, 256) blocks, not the whole (grid, n) at once
         x = np.exp(-np.outer(t, e[start:start + 256]))
         f = p + (1.0 - p) * x
         log_all += np.log(f).sum(axis=1)
         ratios.append(x / f)
-    inverse = (weights * np.exp(log_all)) @ np.concatenate(ratios, axis=1)
+    inverse = (weights * np.exp(log_all)) @ np.concatenate(ratios, axis=1) + t[0]
     return ((1.0 - p) * e * inverse) @ v
 
 

@@ -100,7 +100,7 @@ def test_exact_expectation_against_enumeration():
         keep = np.array(bits, dtype=float)
         if keep.any():
             total = total + (1 - p) ** keep.sum() * p ** (n - keep.sum()) * dropout.attention(s, v, keep)
-    np.testing.assert_allclose(dropout.dropped_attention_expectation(s, v, p), total, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dropout.dropped_attention_expectation(s, v, p), total, rtol=1e-8, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", [21, 22, 23])
