@@ -211,6 +211,7 @@ VALUES = {
     "soft_grad_peak_over_ce": lambda: significant(soft_grad_peak()[2], 2),
     # at p_mid the focal weight with gamma = K, for the comparison at equal exponents
     "focal_weight_mid_k": lambda: significant((1.0 - P_MID) ** SOFT_K),
+    "mid_focal_over_soft": lambda: significant((1.0 - P_MID) ** GAMMA / soft_weight(P_MID), 2),
     "easy_focal_over_soft": lambda: significant((1.0 - P_EASY) ** GAMMA / soft_weight(P_EASY), 2),
     "q_true": lambda: significant(Q_TRUE),
     "optimal_p_at_q": lambda: significant(focal_optimal_p(Q_TRUE), 2),
