@@ -195,7 +195,7 @@ latex_elements = {
         r"注解与编排：本书编者（导读、注解与延伸、图、术语表、索引）。\par "
         r"许可：原文以\mbox{CC BY-NC-SA}许可发表；依其“相同方式共享”条款，本书（原文节选与注解）以\mbox{CC BY-NC-SA 4.0}发布，"
         r"转载和改编时请保留上述署名并沿用同一许可：\newline\url{https://creativecommons.org/licenses/by-nc-sa/4.0/}\par "  # the address on a line of its own
-        r"本书的程序代码（如\texttt{kexuebook}包、测试、工具、作图脚本、构建配置，以及网页、EPUB与PDF的样式、脚本和模板）以MIT许可发布；代码中照录的原文句子仍依原文的许可。\par}",
+        r"本书的程序代码（如\texttt{kexuebook}包、测试、工具、作图脚本、构建配置，以及网页、EPUB与PDF的样式表、脚本和模板）以MIT许可发布；书中印出的文字，包括写在代码文件里的书名、信息卡和版权页的文字，以及测试中照录的原文，不在此列。\par}",
     ]),
     "maketitle": r"\bookfrontmatter\booktitlepage",
     "tableofcontents": "",  # printed after the imprint page by kexuebook.sphinx.latex.structure
