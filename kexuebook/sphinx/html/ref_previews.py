@@ -90,7 +90,7 @@ def _heading_and_lead(section: Tag, page_dir: str) -> str:
 
 def _targets_by_kind(main: Tag) -> dict[str, list[Tag]]:
     """The elements with an id that a preview can show, by kind, in document order: one walk over
-    the page (five CSS selections walked it five times, a third of the previews' time)."""
+    the page (five CSS selections walked it five times: a seventh of the previews' time)."""
     kinds: dict[str, list[Tag]] = {"math": [], "figure": [], "section": [], "term": [], "citation": []}
     for element in main.find_all(id=True):
         classes = element.get_attribute_list("class")
