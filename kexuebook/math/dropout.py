@@ -135,8 +135,9 @@ def dropped_attention_expectation(scores: ArrayLike, values: ArrayLike, p: float
     weights[[0, -1]] /= 2
     log_all = np.zeros_like(t)
     ratios = []
-    for start in range(0, len(e), 256):  # (grid, 256) blocks, not the whole (grid, n) at once
-        x = np.exp(-np.outer(t, e[start:start + 256]))
+    block = 256  # tokens at a time: (grid, 256) arrays, not the whole (grid, n) at once
+    for start in range(0, len(e), block):
+        x = np.exp(-np.outer(t, e[start:start + block]))
         f = p + (1.0 - p) * x
         log_all += np.log(f).sum(axis=1)
         ratios.append(x / f)
