@@ -9,7 +9,7 @@ from pathlib import Path
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import sphinx_build
-from kexuebook.sphinx.html import ref_previews
+from kexuebook.sphinx.html import css_bundle, ref_previews
 
 PAGES = {
     "index": "封面\n====\n\n.. toctree::\n\n   one\n   two\n",
@@ -48,10 +48,10 @@ def test_an_edited_page_gets_new_previews_and_an_untouched_one_is_not_parsed_aga
     assert (previews / "two.json").read_bytes() == before
 
 
-def test_after_an_edit_no_page_is_rewritten_behind_its_previews(tmp_path):
+def test_after_an_edit_a_build_with_nothing_changed_writes_no_page_and_no_preview(tmp_path):
     """The stylesheet bundle versions its link as Sphinx does, so the pages an edit makes Sphinx
-    write already link the right version: none is rewritten after its previews were derived
-    (the next build would take it for changed), and a build with nothing changed writes nothing.
+    write already link the right version, and a build with nothing changed writes nothing: no
+    page, no preview file.
     (sphinx-build, not SphinxTestApp: in one process sphinx-book-theme's options read as changed
     config at each build, and Sphinx then writes every page.)"""
     source, site = tmp_path / "book", tmp_path / "html"
@@ -67,8 +67,35 @@ def test_after_an_edit_no_page_is_rewritten_behind_its_previews(tmp_path):
     (source / "one.rst").write_text("第一章\n======\n\n新的第一段。\n", encoding="utf-8")
     sphinx_build("html", source, site)
     previews = site / "_static" / "previews"
-    written = {name: (site / f"{name}.html").stat().st_mtime_ns for name in PAGES}
-    for name in PAGES:
-        assert (previews / f"{name}.json").stat().st_mtime_ns >= written[name], f"{name}.html was rewritten after its previews"
+    assert "新的第一段" in json.loads((previews / "one.json").read_text(encoding="utf-8"))[""]
+    written = {path: path.stat().st_mtime_ns for name in PAGES for path in (site / f"{name}.html", previews / f"{name}.json")}
     sphinx_build("html", source, site)
-    assert {name: (site / f"{name}.html").stat().st_mtime_ns for name in PAGES} == written
+    assert {path: path.stat().st_mtime_ns for path in written} == written
+
+
+def test_a_rebuild_after_a_cold_build_parses_no_page_again(tmp_path, monkeypatch):
+    """A cold build writes the pages before the stylesheet bundle exists, and the bundle's cut then
+    writes its version into every page's link, after the previews were derived.  Those pages are
+    newer than their previews but hold the same text: the next build parses none of them (it
+    parsed every page when freshness was read from the files' times)."""
+    source = tmp_path / "book"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "extensions = ['kexuebook.sphinx.html.ref_previews', 'kexuebook.sphinx.html.css_bundle']\n"
+        "html_theme = 'sphinx_book_theme'\nhtml_static_path = ['_static']\n", encoding="utf-8")
+    (source / "_static").mkdir()
+    (source / "_static" / "book-previews.css").write_text(".book-preview { color: red }\n", encoding="utf-8")
+    for name, text in PAGES.items():
+        (source / f"{name}.rst").write_text(text, encoding="utf-8")
+    previews = build(source)
+    site = previews.parent.parent
+    links = [css_bundle.BUNDLE_LINK.search((site / f"{name}.html").read_text(encoding="utf-8")) for name in PAGES]
+    assert all(link and link.group(2) for link in links), "every page links the bundle with its version"
+    before = {name: (previews / f"{name}.json").read_bytes() for name in PAGES}
+
+    parsed = []
+    page_previews = ref_previews.page_previews
+    monkeypatch.setattr(ref_previews, "page_previews", lambda html, docname: parsed.append(docname) or page_previews(html, docname))
+    previews = build(source)
+    assert parsed == []
+    assert {name: (previews / f"{name}.json").read_bytes() for name in PAGES} == before

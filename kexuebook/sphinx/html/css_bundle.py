@@ -30,7 +30,7 @@ import posixpath
 import re
 import subprocess
 import zlib
-from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +42,7 @@ from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
 from kexuebook.sphinx.html.icon_font import subset_icon_fonts
+from kexuebook.sphinx.html.page_results import PageResults
 from kexuebook.sphinx.html.precache import NOT_PAGES
 from kexuebook.sphinx.html.ref_previews import PREVIEW_DIR
 from kexuebook.sphinx.outputs import is_html_site
@@ -50,6 +51,7 @@ from kexuebook.sphinx.private_parts import expect
 logger = logging.getLogger(__name__)
 
 BUNDLE = "_static/styles/site.css"
+THIS_MODULE = Path(__file__)
 # pydata-sphinx-theme links these itself, before Sphinx's list (its head_pre_assets macro, which
 # _themes/kexue/layout.html leaves out): they come first here.
 THEME_STYLESHEETS = ("_static/styles/theme.css", "_static/styles/pydata-sphinx-theme.css")
@@ -177,38 +179,42 @@ class _PageSelectors(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-# Parsed pages by path, kept while their file is unchanged: the live preview's warm Sphinx
-# rewrites one page per edit, and parses only that one again.
-_PARSED: dict[Path, tuple[int, int, _PageSelectors]] = {}
+@dataclass(frozen=True)
+class Selectors:
+    """What a page (or a page's previews) holds that a selector can match, and the scripts it loads."""
+
+    tags: frozenset[str]
+    classes: frozenset[str]
+    ids: frozenset[str]
+    names: frozenset[str]
+    values: frozenset[str]
+    scripts: tuple[str, ...]
 
 
-def _selectors(path: Path, html_of: Callable[[str], str]) -> _PageSelectors:
-    """What the HTML ``html_of`` finds in the file's text holds, kept while the file is unchanged."""
-    stat = path.stat()
-    cached = _PARSED.get(path)
-    if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
-        parser = _PageSelectors()
-        parser.feed(html_of(path.read_text(encoding="utf-8")))
-        parser.close()
-        cached = _PARSED[path] = (stat.st_mtime_ns, stat.st_size, parser)
-    return cached[2]
+def html_selectors(html: str, _context: str = "") -> Selectors:
+    parser = _PageSelectors()
+    parser.feed(html)
+    parser.close()
+    return Selectors(frozenset(parser.tags), frozenset(parser.classes), frozenset(parser.ids),
+                     frozenset(parser.names), frozenset(parser.values), tuple(parser.scripts))
 
 
-def page_selectors(page: Path) -> _PageSelectors:
-    return _selectors(page, lambda text: text)
-
-
-def preview_selectors(preview: Path) -> _PageSelectors:
+def preview_selectors(preview_json: str, _context: str = "") -> Selectors:
     """What the fragments of a page's previews hold (ref_previews.py's JSON: HTML that
     book-previews.js puts into the page)."""
-    return _selectors(preview, lambda text: "".join(json.loads(text).values()))
+    return html_selectors("".join(json.loads(preview_json).values()))
 
 
-def purge_content(outdir: Path, pages: list[Path]) -> list[dict[str, str]]:
+def purge_content(outdir: Path, pages: list[Path], doctreedir: Path) -> list[dict[str, str]]:
     """What the pages and their previews hold (one "selectors" item), and every script a page
-    loads (where scripts name the classes they add)."""
-    parsed = [page_selectors(page) for page in pages]
-    previews = [preview_selectors(path) for path in sorted((outdir / PREVIEW_DIR).glob("**/*.json"))]
+    loads (where scripts name the classes they add).  A page read by an earlier build with the
+    same text is not parsed again (page_results.py)."""
+    of_pages = PageResults(doctreedir, "css-selectors", THIS_MODULE, html_selectors)
+    of_previews = PageResults(doctreedir, "css-preview-selectors", THIS_MODULE, preview_selectors)
+    parsed = [of_pages.get(page.read_text(encoding="utf-8")) for page in pages]
+    previews = [of_previews.get(path.read_text(encoding="utf-8")) for path in sorted((outdir / PREVIEW_DIR).glob("**/*.json"))]
+    of_pages.save()
+    of_previews.save()
     everything = parsed + previews
     selectors = {
         "tags": sorted(set().union(*(p.tags for p in everything))),
@@ -271,7 +277,7 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     pages = _pages(outdir)
     css = "\n".join(read_stylesheet(outdir, source) for source in bundle_sources(app))
-    purged = purge(css, purge_content(outdir, pages), Path(app.srcdir), Path(app.doctreedir) / "css-bundle.css")
+    purged = purge(css, purge_content(outdir, pages, Path(app.doctreedir)), Path(app.srcdir), Path(app.doctreedir) / "css-bundle.css")
     bundle = subset_icon_fonts(purged, BUNDLE, outdir)
     (outdir / BUNDLE).write_text(bundle, encoding="utf-8")
     link_versions(pages, bundle_version(bundle.encode()))

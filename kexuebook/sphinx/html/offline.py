@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -34,7 +35,9 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
-from kexuebook.sphinx.html.precache import Entry, cache_version, precache_entries
+from kexuebook.sphinx.html import precache
+from kexuebook.sphinx.html.page_results import PageResults
+from kexuebook.sphinx.html.precache import Entry, cache_version, page_urls, precache_entries
 from kexuebook.sphinx.outputs import writes_html_pages
 
 logger = logging.getLogger(__name__)
@@ -118,9 +121,9 @@ def worker_source(entries: list[Entry]) -> str:
     return source
 
 
-def write_worker(outdir: Path, extra: list[str]) -> list[Entry]:
+def write_worker(outdir: Path, extra: list[str], urls_of: Callable[[str], list[str]] = page_urls) -> list[Entry]:
     """Write sw.js for the site in ``outdir`` as it is now; returns what it precaches."""
-    entries = precache_entries(outdir, extra)
+    entries = precache_entries(outdir, extra, urls_of)
     (outdir / WORKER).write_text(worker_source(entries), encoding="utf-8")
     return entries
 
@@ -154,7 +157,10 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
     if not app.config.kexuebook_offline_worker:
         (outdir / WORKER).write_text(RETIRING_WORKER, encoding="utf-8")
         return
-    entries = write_worker(outdir, [MANIFEST, *icon_paths()])
+    # A page read by an earlier build with the same text is not parsed again (page_results.py).
+    urls = PageResults(app.doctreedir, "precache-urls", Path(precache.__file__), lambda html, _: page_urls(html))
+    entries = write_worker(outdir, [MANIFEST, *icon_paths()], urls.get)
+    urls.save()
     logger.info("offline: sw.js precaches %d files, %.1f MB", len(entries), sum(e.size for e in entries) / 1e6)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -72,10 +72,16 @@ def _local_path(url: str, referrer: str, site: Path) -> str | None:
     return path if (site / path).is_file() else None
 
 
-def page_references(html: str, page: str, site: Path) -> list[str]:
+def page_urls(html: str) -> list[str]:
+    """The URLs through which a page loads files while it is read, as written."""
     parser = _References()
     parser.feed(html)
-    return [p for p in (_local_path(u, page, site) for u in parser.urls) if p]
+    parser.close()
+    return parser.urls
+
+
+def page_references(html: str, page: str, site: Path, urls_of: Callable[[str], list[str]] = page_urls) -> list[str]:
+    return [p for p in (_local_path(u, page, site) for u in urls_of(html)) if p]
 
 
 def stylesheet_references(css: str, sheet: str, site: Path) -> list[str]:
@@ -91,8 +97,9 @@ def _pages(site: Path) -> list[str]:
     return sorted(p for p in pages if not p.startswith(NOT_PAGES))
 
 
-def precache_entries(site: Path, extra: Sequence[str] = ()) -> list[Entry]:
-    """Every page of ``site``, everything its pages load, and ``extra`` (site-relative paths)."""
+def precache_entries(site: Path, extra: Sequence[str] = (), urls_of: Callable[[str], list[str]] = page_urls) -> list[Entry]:
+    """Every page of ``site``, everything its pages load, and ``extra`` (site-relative paths).
+    ``urls_of`` gives a page's URLs (:func:`page_urls`, or a cache of it)."""
     wanted: set[str] = set()
     todo = [*_pages(site), *extra]
     while todo:
@@ -101,7 +108,7 @@ def precache_entries(site: Path, extra: Sequence[str] = ()) -> list[Entry]:
             continue
         wanted.add(path)
         if path.endswith(".html"):
-            todo += page_references((site / path).read_text(encoding="utf-8"), path, site)
+            todo += page_references((site / path).read_text(encoding="utf-8"), path, site, urls_of)
         elif path.endswith(".css"):
             todo += stylesheet_references((site / path).read_text(encoding="utf-8"), path, site)
     entries = []

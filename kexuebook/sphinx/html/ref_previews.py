@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.typing import ExtensionMetadata
 
+from kexuebook.sphinx.html.page_results import PageResults
 from kexuebook.sphinx.outputs import writes_html_pages
 
 PREVIEW_DIR = "_static/previews"
@@ -145,19 +146,23 @@ def write_previews(app: Sphinx, exception: Exception | None) -> None:
         return
     builder = cast(StandaloneHTMLBuilder, app.builder)  # every builder of format "html" derives from it
     outdir = Path(app.outdir)
+    # A page whose text is unchanged has the same previews (an edit build parses one page).
+    results = PageResults(app.doctreedir, "ref-previews", THIS_MODULE, preview_json)
     for docname in sorted(app.env.found_docs - NOT_PREVIEWED):
         page = Path(builder.get_outfilename(docname))
         if not page.is_file():
             continue
         target = outdir / PREVIEW_DIR / f"{docname}.json"
-        if target.is_file() and target.stat().st_mtime_ns >= max(page.stat().st_mtime_ns, THIS_MODULE.stat().st_mtime_ns):
-            continue  # neither the page nor this code changed since: the same previews (an edit build parses one page)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(page_previews(page.read_text(encoding="utf-8"), docname), ensure_ascii=False, sort_keys=True, indent=0)
+        data = results.get(page.read_text(encoding="utf-8"), docname)
         if not target.is_file() or target.read_text(encoding="utf-8") != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(data, encoding="utf-8")
-        else:
-            target.touch()  # derived from this page as it is now
+    results.save()
+
+
+def preview_json(html: str, docname: str) -> str:
+    """The preview file of one page: sorted JSON, so that two builds write the same bytes."""
+    return json.dumps(page_previews(html, docname), ensure_ascii=False, sort_keys=True, indent=0)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
