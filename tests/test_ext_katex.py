@@ -43,3 +43,20 @@ def test_math_is_prerendered_and_its_assets_are_local(tmp_path):
 def test_a_formula_katex_cannot_parse_is_a_warning(tmp_path, formula):
     app, _ = build(tmp_path, f"# T\n\n${formula}$\n")
     assert "KaTeX cannot render" in app.warning.getvalue()
+
+
+def test_a_formula_is_rendered_once_per_process_and_a_broken_one_warns_in_every_build(tmp_path, monkeypatch):
+    """The live preview's warm Sphinx renders an edited chapter again at each save: its unchanged
+    formulas come from the process's memo, not the KaTeX server; a formula that does not parse is
+    never kept, so each build reports it (the preview counts each build's own warnings)."""
+    from kexuebook.sphinx.html import katex_assets
+
+    rendered = []
+    render = katex_assets._render_latex
+    monkeypatch.setattr(katex_assets, "_render_latex", lambda latex, options=None: rendered.append(latex) or render(latex, options))
+    for run in ("one", "two"):
+        (tmp_path / run).mkdir()
+        app, html = build(tmp_path / run, "# T\n\n$y_{\\mathrm{memo}}$ and $\\frac{1}{$\n")
+        assert "memo" in html
+        assert "KaTeX cannot render" in app.warning.getvalue(), run
+    assert rendered.count("y_{\\mathrm{memo}}") == 1

@@ -23,7 +23,9 @@ formula would pass a strict build.  :func:`render_latex` turns that into a Sphin
 from __future__ import annotations
 
 import ctypes
+import functools
 import inspect
+import json
 import os
 import shutil
 import signal
@@ -80,10 +82,17 @@ def drop_web_stylesheet(app: Sphinx, pagename: str, templatename: str, context: 
         context["css_files"] = [css for css in context["css_files"] if not css.filename.endswith(app.config.katex_css_path)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _render_strict(latex: str, options: str) -> str:
+    """One formula's HTML, kept for the process: the live preview's warm Sphinx renders an edited
+    chapter's formulas again at each save, unchanged (an error is raised, so never kept)."""
+    return _render_latex(latex, {**json.loads(options), "throwOnError": True})
+
+
 def render_latex(latex: str, options: dict | None = None) -> str:
-    """KaTeX's rendering, with a parse error reported as a warning (fatal under -W)."""
+    """KaTeX's rendering, with a parse error reported as a warning (fatal under -W) in every build."""
     try:
-        return _render_latex(latex, {**(options or {}), **OUTPUT, "throwOnError": True})
+        return _render_strict(latex, json.dumps({**(options or {}), **OUTPUT}, sort_keys=True))
     except katex.KaTeXError as err:
         logger.warning("KaTeX cannot render %r: %s", latex, err, type="katex", subtype="parse")
         return _render_latex(latex, {**(options or {}), **OUTPUT})
