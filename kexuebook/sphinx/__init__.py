@@ -19,9 +19,10 @@ from sphinx.util.typing import ExtensionMetadata
 # What our parts keep in the pickled environment: the equation tags (content.numbering:
 # env.book_equation_tags), the glossary's entries and term links (html.search_synonyms:
 # env.book_glossary_entries, env.book_term_links), the offered downloads (html.pdf_download:
-# env.download_offers).  Bump when one of them changes shape: Sphinx then reads every page again
+# env.download_offers), the formatted bibliographies (content.chapter_bibliography: the cite
+# domain's data["kexuebook_formatted"]).  Bump when one of them changes shape: Sphinx then reads every page again
 # instead of unpickling data of the old shape.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 # In the order they are set up (the order of their event handlers among equals), with the
 # libraries they build on where they stand.
