@@ -12,7 +12,7 @@ from sphinx.errors import ExtensionError
 from sphinxcontrib import katex
 
 from kexuebook.sphinx.content import chapter_bibliography, numbering, plot_cache
-from kexuebook.sphinx.html import css_bundle, katex_assets
+from kexuebook.sphinx.html import css_bundle, katex_assets, search_index_entries
 from tools import livehtml
 
 NOTES = "README.md, 'Maintenance notes'"
@@ -98,4 +98,13 @@ def test_a_builder_without_its_original_stylesheets_stops_the_build():
     app = SimpleNamespace(builder=SimpleNamespace())
     with pytest.raises(ExtensionError, match=r"^sphinx [\d.]+ changed: .*has no _orig_css_files") as error:
         css_bundle.bundle_sources(app)
+    assert NOTES in str(error.value)
+
+
+def test_a_changed_search_indexer_stops_the_build(monkeypatch):
+    from sphinx.search import IndexBuilder
+
+    monkeypatch.delattr(IndexBuilder, "prune")
+    with pytest.raises(ExtensionError, match=r"^sphinx \d[\d.]* changed: IndexBuilder has no prune") as error:
+        search_index_entries.patch_load_indexer()
     assert NOTES in str(error.value)

@@ -54,6 +54,7 @@ PARTS = (
     "kexuebook.sphinx.html.search_synonyms",  # HTML search: a glossary term's names are synonyms in the index
     "kexuebook.sphinx.html.search_page_data",  # HTML search: the dictionary and reading order for the query splitter
     "kexuebook.sphinx.html.search_chinese",  # HTML search: jieba and its dictionary loaded at the first page indexed, not at start-up
+    "kexuebook.sphinx.html.search_index_entries",  # HTML search: a rebuild keeps the index entries of the pages it did not write
     "kexuebook.sphinx.html.copy_tex",  # HTML: copying an equation gives its TeX (KaTeX's copy-tex, served from the book)
     "kexuebook.sphinx.html.ref_previews",  # HTML: hover or tap a reference to see its target, built from the book's pages
     "kexuebook.sphinx.latex.structure",  # PDF: title/imprint pages, front and back matter, part introductions

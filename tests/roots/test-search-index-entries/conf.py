@@ -1,0 +1,1 @@
+extensions = ["kexuebook.sphinx.html.search_index_entries"]
