@@ -55,8 +55,11 @@ CATALOG = "chapters/book.toml"
 DEFAULT_PORT = 8000  # the README names it
 # Python's cycle collector scans the warm heap (Sphinx's environment, jieba's dictionary) some 300
 # times in a one-chapter rebuild: half a second of 1.5 (measured).  A build runs without it; the
-# garbage is collected once the preview has been idle this long after a build (the page reloaded).
-IDLE_COLLECT_SECONDS = 1.5
+# garbage is collected once the preview has been idle this long after a build: the open page has
+# reloaded by then (it reloads before the build's last steps), and the editor is reading it.  A
+# collection takes ~0.3 s; at 1.5 s it met the next save of an editor saving every couple of
+# seconds and delayed that build (save → page reloaded 0.8 s, or 1.1 s when they met).
+IDLE_COLLECT_SECONDS = 0.4
 # seeds/: the book reads only what `make import` writes from them (the README: "nothing until make import").
 IGNORED = [".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", "_build", "tests", "seeds"]
 
