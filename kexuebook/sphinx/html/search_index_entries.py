@@ -5,11 +5,15 @@ environment is pickled, and ``IndexBuilder.load`` reads the last build's index b
 ``indexentries``.  So a rebuild's ``searchindex.js`` lists only the entries of the pages it wrote:
 on this book, 4 of 53 after a one-chapter edit, and a search for 信息瓶颈 no longer finds its
 index entry (sphinx-doc/sphinx issue 12599, open).  Here the entries of the pages that are not
-written again are read back from the last index, so a rebuild's index equals a cold build's.
+written again are read back from the last index; and the words that no page holds any more are
+dropped (Sphinx kept them with an empty list of pages), so a rebuild's index is the same bytes as
+a cold build's.
 
-Private: ``StandaloneHTMLBuilder.load_indexer`` (wrapped), the indexer's ``_index_entries`` and the
+Private: ``StandaloneHTMLBuilder.load_indexer`` (wrapped), the indexer's ``_index_entries``,
+``_mapping`` and ``_title_mapping``, and the
 index's frozen layout (``docnames``, ``indexentries``: entry → [document number, target, main]).
-An upstream fix would be ``IndexBuilder.load`` restoring ``indexentries`` as it restores ``terms``.
+An upstream fix would be ``IndexBuilder.load`` restoring ``indexentries`` as it restores ``terms``,
+and ``IndexBuilder.prune`` dropping a word left with no page.
 """
 
 from __future__ import annotations
@@ -41,8 +45,11 @@ def previous_index_entries(frozen: dict, docnames: Set[str]) -> dict[str, list[t
 def load_indexer_with_index_entries(self: StandaloneHTMLBuilder, docnames: Set[str]) -> None:
     _load_indexer(self, docnames)
     indexer = self.indexer
-    if indexer is None or not hasattr(indexer, "_index_entries"):
-        raise changed("sphinx", "the search indexer has no _index_entries")
+    if indexer is None or not all(hasattr(indexer, name) for name in ("_index_entries", "_mapping", "_title_mapping")):
+        raise changed("sphinx", "the search indexer has no _index_entries, _mapping or _title_mapping")
+    for words in (indexer._mapping, indexer._title_mapping):
+        for word in [word for word, pages in words.items() if not pages]:
+            del words[word]  # left by the pages written again; they add back the words they still hold
     path = self.outdir / self.searchindex_filename
     try:
         with path.open(encoding="utf-8") as stream:
