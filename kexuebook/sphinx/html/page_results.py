@@ -15,14 +15,19 @@ miss, not an error.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+# Fewer pages than this are derived in this process: a worker costs more than it saves.
+PARALLEL_FROM = 6
 
 ASSET_VERSION = re.compile(r"\?v=[0-9a-f]+(?=[\"'])")
 
@@ -60,6 +65,19 @@ class PageResults(Generic[T]):
         if key not in self.used:
             self.used[key] = self.kept[key] if key in self.kept else self.derive(text, context)
         return self.used[key]
+
+    def get_all(self, pages: Sequence[tuple[str, str]]) -> list[T]:
+        """:meth:`get` of many (text, context) pairs.  When many are unknown (a cold build), they
+        are derived on all of the machine's cores: forked workers, only from a process that runs
+        no other thread (a fork copies no other thread, nor the locks they may hold)."""
+        keys = [page_key(f"{context}\0{text}", self.code) for text, context in pages]
+        todo = {key: page for key, page in zip(keys, pages, strict=True) if key not in self.used and key not in self.kept}
+        workers = min(os.cpu_count() or 1, len(todo))
+        if len(todo) >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                derived = pool.map(self.derive, [text for text, _ in todo.values()], [context for _, context in todo.values()])
+                self.used.update(zip(todo, derived, strict=True))
+        return [self.get(text, context) for text, context in pages]
 
     def save(self) -> None:
         """Write this build's results atomically (a build stopped half-way leaves the last complete file)."""

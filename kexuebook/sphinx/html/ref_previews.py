@@ -148,12 +148,11 @@ def write_previews(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     # A page whose text is unchanged has the same previews (an edit build parses one page).
     results = PageResults(app.doctreedir, "ref-previews", THIS_MODULE, preview_json)
-    for docname in sorted(app.env.found_docs - NOT_PREVIEWED):
-        page = Path(builder.get_outfilename(docname))
-        if not page.is_file():
-            continue
+    pages = [(docname, Path(builder.get_outfilename(docname))) for docname in sorted(app.env.found_docs - NOT_PREVIEWED)]
+    pages = [(docname, page) for docname, page in pages if page.is_file()]
+    previews = results.get_all([(page.read_text(encoding="utf-8"), docname) for docname, page in pages])
+    for (docname, _), data in zip(pages, previews, strict=True):
         target = outdir / PREVIEW_DIR / f"{docname}.json"
-        data = results.get(page.read_text(encoding="utf-8"), docname)
         if not target.is_file() or target.read_text(encoding="utf-8") != data:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(data, encoding="utf-8")
