@@ -101,9 +101,10 @@ def write_icons(svg: bytes, outdir: Path, kept: Path | None = None) -> None:
 
         png = cairosvg.svg2png(bytestring=svg, output_width=size, output_height=size)
         target.write_bytes(png)
-        if drawn is not None:
+        if drawn is not None:  # whole or not at all: a build stopped here keeps no half icon
             drawn.parent.mkdir(parents=True, exist_ok=True)
-            drawn.write_bytes(png)
+            drawn.with_suffix(".tmp").write_bytes(png)
+            drawn.with_suffix(".tmp").replace(drawn)
 
 
 def web_manifest(app: Sphinx, colour: str) -> dict:
