@@ -64,7 +64,7 @@ def test_a_known_formula_is_not_rendered_again_and_a_broken_one_warns_in_every_b
 
     def rebuild(text: str) -> SphinxTestApp:
         """A build in a new process, as far as the formulas go: nothing in memory, no server."""
-        monkeypatch.setattr(katex_assets, "RENDERED", katex_assets.RenderedFormulas())
+        monkeypatch.setattr(katex_assets, "RENDERED", katex_assets.rendered_formulas())
         monkeypatch.setattr(KaTeXServer, "katex_server", None)
         (tmp_path / "src" / "index.md").write_text(text, encoding="utf-8")
         again = SphinxTestApp("html", srcdir=tmp_path / "src", builddir=tmp_path / "out", confoverrides={"exclude_patterns": ["node_modules"]})

@@ -30,7 +30,7 @@ def test_kept_keys_need_no_pypinyin_until_what_made_them_changes(tmp_path, monke
     new term); keys made with other overrides, or another pypinyin, are made again."""
     from kexuebook.sphinx.content import pinyin_order
 
-    kept = pinyin_order.KeptKeys()
+    kept = pinyin_order.kept_keys()
     monkeypatch.setattr(pinyin_order, "KEPT", kept)
     kept.load(tmp_path / pinyin_order.KEYS_FILE)
     assert pinyin_key("重参数化") == "chong2 can1 shu4 hua4"
@@ -40,15 +40,15 @@ def test_kept_keys_need_no_pypinyin_until_what_made_them_changes(tmp_path, monke
         raise AssertionError("pypinyin was asked")
 
     monkeypatch.setattr(pinyin_order, "_lazy_pinyin", unavailable)
-    again = pinyin_order.KeptKeys()
+    again = pinyin_order.kept_keys()
     monkeypatch.setattr(pinyin_order, "KEPT", again)
     again.load(tmp_path / pinyin_order.KEYS_FILE)
     assert pinyin_key("重参数化") == "chong2 can1 shu4 hua4"
     with pytest.raises(AssertionError, match="pypinyin was asked"):
         pinyin_key("新的术语")
 
-    monkeypatch.setattr(pinyin_order.KeptKeys, "stamp", staticmethod(lambda: "other overrides"))
-    changed = pinyin_order.KeptKeys()
+    monkeypatch.setattr(pinyin_order, "keys_stamp", lambda: "other overrides")
+    changed = pinyin_order.kept_keys()
     monkeypatch.setattr(pinyin_order, "KEPT", changed)
     changed.load(tmp_path / pinyin_order.KEYS_FILE)
     with pytest.raises(AssertionError, match="pypinyin was asked"):

@@ -27,6 +27,18 @@ def build(source: Path, **overrides) -> Path:
     return Path(app.outdir) / "_static" / "previews"
 
 
+def write_bundled_book(source: Path) -> None:
+    """The pages with the previews and the stylesheet bundle, on the book's theme."""
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "extensions = ['kexuebook.sphinx.html.ref_previews', 'kexuebook.sphinx.html.css_bundle']\n"
+        "html_theme = 'sphinx_book_theme'\nhtml_static_path = ['_static']\n", encoding="utf-8")
+    (source / "_static").mkdir()
+    (source / "_static" / "book-previews.css").write_text(".book-preview { color: red }\n", encoding="utf-8")
+    for name, text in PAGES.items():
+        (source / f"{name}.rst").write_text(text, encoding="utf-8")
+
+
 def test_an_edited_page_gets_new_previews_and_an_untouched_one_is_not_parsed_again(tmp_path, monkeypatch):
     source = tmp_path / "book"
     source.mkdir()
@@ -55,14 +67,7 @@ def test_after_an_edit_a_build_with_nothing_changed_writes_no_page_and_no_previe
     (sphinx-build, not SphinxTestApp: in one process sphinx-book-theme's options read as changed
     config at each build, and Sphinx then writes every page.)"""
     source, site = tmp_path / "book", tmp_path / "html"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        "extensions = ['kexuebook.sphinx.html.ref_previews', 'kexuebook.sphinx.html.css_bundle']\n"
-        "html_theme = 'sphinx_book_theme'\nhtml_static_path = ['_static']\n", encoding="utf-8")
-    (source / "_static").mkdir()
-    (source / "_static" / "book-previews.css").write_text(".book-preview { color: red }\n", encoding="utf-8")
-    for name, text in PAGES.items():
-        (source / f"{name}.rst").write_text(text, encoding="utf-8")
+    write_bundled_book(source)
     sphinx_build("html", source, site)
     (source / "one.rst").write_text("第一章\n======\n\n新的第一段。\n", encoding="utf-8")
     sphinx_build("html", source, site)
@@ -79,14 +84,7 @@ def test_a_rebuild_after_a_cold_build_parses_no_page_again(tmp_path, monkeypatch
     newer than their previews but hold the same text: the next build parses none of them (it
     parsed every page when freshness was read from the files' times)."""
     source = tmp_path / "book"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        "extensions = ['kexuebook.sphinx.html.ref_previews', 'kexuebook.sphinx.html.css_bundle']\n"
-        "html_theme = 'sphinx_book_theme'\nhtml_static_path = ['_static']\n", encoding="utf-8")
-    (source / "_static").mkdir()
-    (source / "_static" / "book-previews.css").write_text(".book-preview { color: red }\n", encoding="utf-8")
-    for name, text in PAGES.items():
-        (source / f"{name}.rst").write_text(text, encoding="utf-8")
+    write_bundled_book(source)
     previews = build(source)
     site = previews.parent.parent
     links = [css_bundle.BUNDLE_LINK.search((site / f"{name}.html").read_text(encoding="utf-8")) for name in PAGES]

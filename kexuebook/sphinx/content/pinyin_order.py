@@ -29,6 +29,8 @@ from sphinx.domains.std import Glossary
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.latex import LaTeXTranslator
 
+from kexuebook.sphinx.kept_table import KeptTable, keep_in_doctrees
+
 OVERRIDES = Path(__file__).with_name("pinyin-overrides.tsv")
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
 
@@ -66,60 +68,26 @@ def _lazy_pinyin() -> Callable[[str], list[str]]:
 KEYS_FILE = "pinyin-keys.json"
 
 
-class KeptKeys:
-    """The keys of the terms this book has sorted, kept in the doctree folder with what made them
-    (pypinyin's version, the overrides, this module): a rebuild imports pypinyin only for a new term."""
-
-    def __init__(self) -> None:
-        self.path: Path | None = None
-        self.keys: dict[str, str] = {}
-        self.new = 0
-
-    @staticmethod
-    def stamp() -> str:
-        made_by = [importlib.metadata.version("pypinyin"), OVERRIDES.read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8")]
-        return hashlib.sha256(json.dumps(made_by).encode()).hexdigest()
-
-    def load(self, path: Path) -> None:
-        if self.path == path:
-            return
-        self.path, self.keys, self.new = path, {}, 0
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("stamp") == self.stamp():
-                self.keys.update(saved["keys"])
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass  # none kept, or unreadable: computed again
-
-    def save(self) -> None:
-        if self.path is None or not self.new:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"stamp": self.stamp(), "keys": self.keys}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        partial.replace(self.path)
-        self.new = 0
+def keys_stamp() -> str:
+    """What made the kept keys: pypinyin's version, the overrides, this module."""
+    made_by = [importlib.metadata.version("pypinyin"), OVERRIDES.read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8")]
+    return hashlib.sha256(json.dumps(made_by).encode()).hexdigest()
 
 
-KEPT = KeptKeys()
+def kept_keys() -> KeptTable:
+    """The keys of the terms this book has sorted: a rebuild imports pypinyin only for a new term."""
+    return KeptTable(lambda: keys_stamp())
+
+
+KEPT = kept_keys()
 
 
 def pinyin_key(text: str) -> str:
     """A lower-case ASCII sort key: pinyin with tone numbers for Chinese, the text itself for Latin."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
-    if text not in KEPT.keys:
-        KEPT.keys[text] = " ".join(_lazy_pinyin()(text))
-        KEPT.new += 1
-    return KEPT.keys[text]
-
-
-def load_kept_keys(app: Sphinx) -> None:
-    KEPT.load(Path(app.doctreedir) / KEYS_FILE)
-
-
-def save_kept_keys(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None:
-        KEPT.save()
+    if text in KEPT.values:
+        return KEPT.values[text]
+    return KEPT.put(text, " ".join(_lazy_pinyin()(text)))
 
 
 def initial(text: str) -> str:
@@ -187,7 +155,6 @@ def visit_index_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive_to_domain("std", "glossary", PinyinGlossary, override=True)
     app.connect("html-page-context", regroup_genindex)
-    app.connect("builder-inited", load_kept_keys)
-    app.connect("build-finished", save_kept_keys)
+    keep_in_doctrees(app, lambda: KEPT, KEYS_FILE)
     app.add_node(addnodes.index, override=True, latex=(visit_index_latex, None))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,6 +40,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib import katex
 from sphinxcontrib.katex import KaTeXServer
 
+from kexuebook.sphinx.kept_table import KeptTable, keep_in_doctrees
 from kexuebook.sphinx.outputs import is_epub, is_html_site
 from kexuebook.sphinx.private_parts import changed, expect
 
@@ -88,61 +89,25 @@ def drop_web_stylesheet(app: Sphinx, pagename: str, templatename: str, context: 
 RENDERED_FILE = "katex-rendered.json"
 
 
-class RenderedFormulas:
-    """The formulas this process knows: loaded from one doctree folder, saved back when it rendered new ones."""
-
-    def __init__(self) -> None:
-        self.path: Path | None = None
-        self.html: dict[str, str] = {}
-        self.new = 0
-
-    def load(self, path: Path) -> None:
-        if self.path == path:
-            return  # this process has them (and more)
-        self.path, self.html, self.new = path, {}, 0
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("katex") == katex.katex_version:
-                self.html.update(saved["formulas"])
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass  # none kept yet, or unreadable: render them again
-
-    def save(self) -> None:
-        if self.path is None or not self.new:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"katex": katex.katex_version, "formulas": self.html}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        partial.replace(self.path)
-        self.new = 0
+def rendered_formulas() -> KeptTable:
+    return KeptTable(lambda: f"KaTeX {katex.katex_version}")
 
 
-RENDERED = RenderedFormulas()
-
-
-def load_rendered(app: Sphinx) -> None:
-    RENDERED.load(Path(app.doctreedir) / RENDERED_FILE)
-
-
-def save_rendered(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None:
-        RENDERED.save()
+RENDERED = rendered_formulas()
 
 
 def render_latex(latex: str, options: dict | None = None) -> str:
     """KaTeX's rendering, with a parse error reported as a warning (fatal under -W) in every build."""
     merged = {**(options or {}), **OUTPUT}
     key = json.dumps([latex, merged], sort_keys=True, ensure_ascii=False)
-    if key in RENDERED.html:
-        return RENDERED.html[key]
+    if key in RENDERED.values:
+        return RENDERED.values[key]
     try:
         html = _render_latex(latex, {**merged, "throwOnError": True})
     except katex.KaTeXError as err:
         logger.warning("KaTeX cannot render %r: %s", latex, err, type="katex", subtype="parse")
         return _render_latex(latex, merged)
-    RENDERED.html[key] = html
-    RENDERED.new += 1
-    return html
+    return RENDERED.put(key, html)
 
 
 def _die_with_parent() -> None:
@@ -234,8 +199,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     patch_katex()
     app.connect("builder-inited", check_assets)
     app.connect("builder-inited", choose_output)
-    app.connect("builder-inited", load_rendered)
-    app.connect("build-finished", save_rendered)
+    keep_in_doctrees(app, lambda: RENDERED, RENDERED_FILE)
     app.connect("html-page-context", drop_web_stylesheet)
     app.connect("build-finished", copy_assets)
     app.connect("write-started", start_before_parallel_writing)

@@ -61,7 +61,9 @@ class PageResults(Generic[T]):
             pass  # no results yet, or from code that has since changed: derive them again
 
     def get(self, text: str, context: str = "") -> T:
-        key = page_key(f"{context}\0{text}", self.code)
+        return self._result(page_key(f"{context}\0{text}", self.code), text, context)
+
+    def _result(self, key: str, text: str, context: str) -> T:
         if key not in self.used:
             self.used[key] = self.kept[key] if key in self.kept else self.derive(text, context)
         return self.used[key]
@@ -77,7 +79,7 @@ class PageResults(Generic[T]):
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 derived = pool.map(self.derive, [text for text, _ in todo.values()], [context for _, context in todo.values()])
                 self.used.update(zip(todo, derived, strict=True))
-        return [self.get(text, context) for text, context in pages]
+        return [self._result(key, text, context) for key, (text, context) in zip(keys, pages, strict=True)]
 
     def save(self) -> None:
         """Write this build's results atomically (a build stopped half-way leaves the last complete file)."""
