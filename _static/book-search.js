@@ -72,12 +72,14 @@ const segmentHan = (run, words) => {
 };
 
 /* Sphinx's default splitter (runs of letters, digits, _ and emoji), then Chinese segmented. */
-var splitQuery = (query) =>
-  query
+var splitQuery = (query) => {
+  useBookExcerpts(); // a query's excerpts come later: see useBookExcerpts
+  return query
     .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
     .flatMap((chunk) => chunk.split(BOOK_HAN_RUN))
     .filter((piece) => piece)
     .flatMap((piece) => (BOOK_HAN_RUN.test(piece) ? segmentHan(piece, bookVocabulary()) : [piece]));
+};
 
 let bookQuery = { text: null, terms: [] };
 const bookQueryTerms = () => {
@@ -172,8 +174,20 @@ const bookHtmlToText = (htmlString, anchor) => {
   return holder ? holder.textContent : "";
 };
 
+/* The book's excerpts replace Sphinx's before any hit's excerpt is made.  DOMContentLoaded is
+ * not early enough: searchindex.js is deferred too, its query runs as it loads, and the pages
+ * fetched for the excerpts can come back before DOMContentLoaded fires (seen once under load:
+ * an excerpt of raw KaTeX and TeX).  Every query is split by splitQuery first, so it installs them. */
+let bookExcerptsInstalled = false;
+const useBookExcerpts = () => {
+  if (!bookExcerptsInstalled) {
+    sphinxSearchInternals().setHtmlToText(bookHtmlToText);
+    bookExcerptsInstalled = true;
+  }
+};
+
 document.addEventListener("DOMContentLoaded", () => {
-  sphinxSearchInternals().setHtmlToText(bookHtmlToText);
+  useBookExcerpts();
 
   const query = new URLSearchParams(window.location.search).get("q");
   if (!query || !query.trim()) {
