@@ -86,3 +86,31 @@ def test_a_new_process_formats_no_list_again_while_the_bib_file_is_unchanged(app
     bib.write_text(bib.read_text(encoding="utf-8").replace("Auto-Encoding Variational Bayes", "Auto-Encoding Variational Bayes Again"), encoding="utf-8")
     make_app("html", srcdir=app.srcdir).build()
     assert formatted, "an edited references.bib formats the lists again"
+
+
+@pytest.mark.sphinx("html", testroot="citations", freshenv=True)
+def test_a_chapters_list_makes_targets_only_for_its_own_citations(app):
+    """sphinxcontrib-bibtex gives every list a citation target for every entry of references.bib
+    (chapters × entries: a million at 1,000 articles, 2 GB of memory); a chapter's list holds
+    only the entries its chapter cites, in the pickled environment and in the page."""
+    app.build()
+    assert warnings_of(app) == []
+    domain = app.env.get_domain("cite")
+    held = {key.docname: sorted(b.citation_nodes) for key, b in domain.bibliographies.items()}
+    assert held["chapters/part-a/one"] == ["one-blog-one", "one-kingma2014vae", "one-lin2017focal"]
+    assert held["chapters/part-a/two"] == ["two-kingma2014vae"]
+    assert len(held["bibliography"]) == 3, "the book's own list (:all:) still holds every entry"
+    page = soup_of(app, "chapters/part-a/two")
+    assert len(page.select("div.citation")) == 1
+    assert not page.select('[id*="lin2017focal"], [id*="blog-one"]'), "no target for another chapter's entry"
+
+
+@pytest.mark.sphinx("html", testroot="citations", freshenv=True)
+def test_a_citation_after_the_chapters_list_is_reported_there(app):
+    chapter = app.srcdir / "chapters" / "part-a" / "two.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n列表之后又引用{cite:p}`lin2017focal`。\n", encoding="utf-8")
+    app.build()
+    found = warnings_of(app)
+    assert len(found) == 1, found
+    assert found[0].startswith("chapters/part-a/two.md:10: WARNING: "), found
+    assert "citation key 'lin2017focal' is cited after this chapter's {chapter-bibliography} (line 7)" in found[0], found

@@ -86,6 +86,14 @@ class ChapterCiteRole(CiteRole):
 
 
 class ChapterBibliography(BibliographyDirective):
+    """sphinxcontrib-bibtex's list, holding only the entries its chapter cites before it.
+
+    sphinxcontrib-bibtex makes a citation node (an id and a target) for every entry of the .bib
+    files in every list, since it learns which are cited only after all pages are read: with one
+    list per chapter that is chapters × entries nodes in the pages and the pickled environment
+    (a million at 1,000 articles: 2 GB of memory).  A chapter's list, the last section of its page,
+    can only show the chapter's own citations, and those are read by then."""
+
     optional_arguments = 0
     has_content = False
     option_spec = {}
@@ -95,8 +103,16 @@ class ChapterBibliography(BibliographyDirective):
         if chapter is None:
             raise self.error(f"{self.env.docname} is not a chapter listed in {CATALOG_FILE}")
         self.env.note_dependency(CATALOG_FILE)
-        self.options = {"keyprefix": f"{chapter.slug}-", "labelprefix": f"{chapter.number}."}
-        return super().run()
+        prefix = f"{chapter.slug}-"
+        self.options = {"keyprefix": prefix, "labelprefix": f"{chapter.number}."}
+        domain = self.env.get_domain("cite")
+        cited = {target.key[len(prefix):] for ref in domain.citation_refs if ref.docname == self.env.docname
+                 for target in ref.targets if target.key.startswith(prefix)}
+        domain.entries_only = cited
+        try:
+            return super().run()
+        finally:
+            domain.entries_only = None
 
 
 # What formats the entries: a new version formats them again.
@@ -108,6 +124,15 @@ class IndexedBibtexDomain(BibtexDomain):
     """sphinxcontrib-bibtex's domain, matching citations through indexes instead of scans."""
 
     roles = {name: ChapterCiteRole() for name in BibtexDomain.roles}
+    # While a chapter's list is made: the bibkeys it may hold (see ChapterBibliography.run).
+    entries_only: set[str] | None = None
+
+    def get_entries(self, bibfiles):
+        entries = super().get_entries(bibfiles)
+        if self.entries_only is None:
+            return entries
+        keys = self.entries_only
+        return (entry for entry in entries if entry.key in keys)
 
     def env_updated(self) -> Iterable[str]:
         position = {docname: n for n, docname in enumerate(get_docnames(self.env))}
@@ -137,7 +162,11 @@ class IndexedBibtexDomain(BibtexDomain):
         chapter = next((c for c in catalog(env.app).chapters if c.docname == fromdocname), None)
         for t in missing:
             bibkey = t.key[len(chapter.slug) + 1:] if chapter and t.key.startswith(f"{chapter.slug}-") else t.key
-            if bibkey in entries:
+            own_list = next((b for k, b in self.bibliographies.items() if k.docname == fromdocname and chapter and b.keyprefix == f"{chapter.slug}-"), None)
+            if bibkey in entries and own_list is not None:
+                message = (f"citation key {bibkey!r} is cited after this chapter's {{chapter-bibliography}} (line {own_list.line}); "
+                           "expected every citation of a chapter before its list")
+            elif bibkey in entries:
                 message = f"citation key {bibkey!r}: no bibliography lists it here; expected a {{chapter-bibliography}} under 参考文献"
             else:
                 message = f"citation key {bibkey!r} is not in references.bib; expected an entry with this key there, like @article{{{bibkey}, ...}}"
@@ -186,8 +215,11 @@ class IndexedBibtexDomain(BibtexDomain):
             yield from super().get_filtered_entries(bibliography_key)
             return
         bibliography = self.bibliographies[bibliography_key]
-        for entry in self.get_entries(bibliography.bibfiles):
-            key = bibliography.keyprefix + entry.key
+        entries = self.bibdata.data.entries
+        # The entries the list has citation nodes for, in the .bib files' order (as get_entries
+        # gives them): a chapter's, only those its chapter cites (ChapterBibliography).
+        for key in bibliography.citation_nodes:
+            entry = entries[key[len(bibliography.keyprefix):]]
             visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname, cited_docnames=self._cited_in.get(key, set()))
             try:
                 success = visitor.visit(bibliography.filter_)
