@@ -3,6 +3,9 @@
 Two copies of a small synthetic book (tools/synth_book.py, six articles: the first part holds two
 chapters, so the second chapter's sidebar is the first one's with the mark moved) are built, one
 without the extension: every page's sidebar is the same HTML in both, and marks its own page.
+A third copy shows one chapter of a part (``kexuebook_sidebar_neighbours = 0``): a long part's list
+is cut around the page (kexuebook/sphinx/html/nav_window.py), so a page's size does not grow with
+the book's.
 """
 
 from __future__ import annotations
@@ -44,6 +47,23 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
     return build(book), build(plain)
 
 
+@pytest.fixture(scope="module")
+def narrow(builds) -> Path:
+    """The book of ``builds`` whose sidebar shows no neighbour: its first part (two chapters) is long."""
+    book = builds[0].parent.parent
+    narrow = book.parent / "narrow"
+    shutil.copytree(book, narrow, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    with (narrow / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nkexuebook_sidebar_neighbours = 0\n")
+    return build(narrow)
+
+
+def part_list(html_dir: Path, docname: str) -> list[tuple[str, str]]:
+    """The current part's items in the sidebar: (text, href)."""
+    nav = BeautifulSoup(sidebar(html_dir, docname), "html.parser")
+    return [(a.get_text(), a["href"]) for a in nav.select("li.toctree-l1.current > details > ul > li > a")]
+
+
 def test_every_sidebar_is_the_themes_own(builds):
     shared, plain = builds
     pages = sorted(p.relative_to(plain).with_suffix("").as_posix() for p in plain.rglob("*.html") if "_static" not in p.parts)
@@ -80,3 +100,24 @@ def test_a_404_page_without_any_toctree_builds(tmp_path):
     sphinx_build("html", tmp_path, tmp_path / "_build")
     assert "只有一页" in (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "_build" / "404.html").is_file()
+
+
+def test_a_long_parts_list_shows_the_chapters_around_the_page_and_links_the_rest(narrow, builds):
+    assert part_list(narrow, FIRST) == [("1. 合成文章1：" + part_list(builds[1], FIRST)[0][0].split("：", 1)[1], "#"),
+                                        ("后面还有1章，见本部分目录", "index.html")]
+    second = part_list(narrow, SECOND)
+    assert second[0] == ("前面还有1章，见本部分目录", "index.html") and second[1][1] == "#" and len(second) == 2, second
+    part = part_list(narrow, "chapters/probabilistic-models/index")
+    assert [href for _, href in part] == ["synthetic-0001.html", "#"] and part[1][0] == "后面还有1章，见本部分目录", part
+    # a part of one chapter is whole, and the page's own part only is cut
+    assert part_list(narrow, "chapters/losses/synthetic-0003") == part_list(builds[1], "chapters/losses/synthetic-0003")
+
+
+def test_the_window_keeps_as_many_chapters_at_either_end():
+    from kexuebook.sphinx.html.nav_window import window
+
+    assert window(5, 2, neighbours=10) == range(5)
+    assert window(30, 0, neighbours=2) == range(5)
+    assert window(30, 15, neighbours=2) == range(13, 18)
+    assert window(30, 29, neighbours=2) == range(25, 30)
+    assert window(30, None, neighbours=2) == range(5), "the part's own page: its first chapters"

@@ -7,7 +7,8 @@ same HTML but for which chapter is marked current.  The first chapter of a part 
 theme's own sidebar; every other chapter of that part gets a copy in which the mark is moved
 from the one chapter's item to its own.  The copy is used only when both items are found exactly
 once, in the form Sphinx writes them; any other page (the cover, a part page, the preface) gets
-the theme's own.  The copies are kept for one build.  The book's sidebar template
+the theme's own.  The copies are kept for one build.  Each page's sidebar then has a long part's
+list cut to the chapters around the page (nav_window.py).  The book's sidebar template
 (_themes/kexue/sbt-sidebar-nav.html) calls ``shared_toctree_html`` with the theme's arguments.
 """
 
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
+
+from kexuebook.sphinx.html.nav_window import NEIGHBOURS, bounded_sidebar
 
 # A chapter's item in the sidebar, as Sphinx writes it for another page and for the page itself.
 LINKED = '<li class="toctree-l2"><a class="reference internal" href="{href}">'
@@ -37,7 +40,7 @@ def moved_mark(html: str, marked: str, pagename: str) -> str | None:
     return html.replace(ours, "\0").replace(CURRENT, theirs).replace("\0", CURRENT)
 
 
-def shared_sidebar(pagename: str, generate: Callable[..., object]) -> Callable[..., str]:
+def shared_sidebar(pagename: str, generate: Callable[..., object], neighbours: int = NEIGHBOURS) -> Callable[..., str]:
     """The theme's ``generate_toctree_html(kind="sidebar", ...)`` for this page, from the part's."""
     this_page: dict[tuple, str] = {}  # pydata-sphinx-theme renders the sidebar twice per page
 
@@ -52,7 +55,7 @@ def shared_sidebar(pagename: str, generate: Callable[..., object]) -> Callable[.
                 moved = str(generate("sidebar", startdepth, show_nav_level, **kwargs))
                 if moved.count(CURRENT) == 1:  # a chapter's sidebar: the one others can start from
                     _sidebars[key] = (pagename, moved)
-            this_page[key] = moved
+            this_page[key] = bounded_sidebar(moved, neighbours)
         return this_page[key]
 
     return shared_toctree_html
@@ -76,7 +79,7 @@ def add_shared_sidebar(app: Sphinx, pagename: str, templatename: str, context: d
     def generate(*args, **kwargs):
         _text_toctree(context)
         return context["generate_toctree_html"](*args, **kwargs)
-    context["shared_toctree_html"] = shared_sidebar(pagename, generate)
+    context["shared_toctree_html"] = shared_sidebar(pagename, generate, app.config.kexuebook_sidebar_neighbours)
 
 
 def forget(app: Sphinx, env: BuildEnvironment) -> None:
@@ -86,6 +89,8 @@ def forget(app: Sphinx, env: BuildEnvironment) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     # _themes/kexue/sbt-sidebar-nav.html calls shared_toctree_html (also when pydata-sphinx-theme
     # renders it early, to see whether it is empty)
+    # How many chapters a long part's list shows each side of the page's (nav_window.py).
+    app.add_config_value("kexuebook_sidebar_neighbours", NEIGHBOURS, "html", int)
     app.connect("html-page-context", add_shared_sidebar)
     app.connect("env-updated", forget)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
