@@ -212,7 +212,7 @@ def purge_content(outdir: Path, pages: list[Path], doctreedir: Path) -> list[dic
     of_pages = PageResults(doctreedir, "css-selectors", THIS_MODULE, html_selectors)
     of_previews = PageResults(doctreedir, "css-preview-selectors", THIS_MODULE, preview_selectors)
     parsed = of_pages.get_all([(page.read_text(encoding="utf-8"), "") for page in pages])
-    previews = [of_previews.get(path.read_text(encoding="utf-8")) for path in sorted((outdir / PREVIEW_DIR).glob("**/*.json"))]
+    previews = of_previews.get_all([(path.read_text(encoding="utf-8"), "") for path in sorted((outdir / PREVIEW_DIR).glob("**/*.json"))])
     of_pages.save()
     of_previews.save()
     everything = parsed + previews

@@ -171,7 +171,9 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
         (outdir / WORKER).write_text(RETIRING_WORKER, encoding="utf-8")
         return
     # A page read by an earlier build with the same text is not parsed again (page_results.py).
-    urls = PageResults(app.doctreedir, "precache-urls", Path(precache.__file__), lambda html, _: page_urls(html))
+    urls = PageResults(app.doctreedir, "precache-urls", Path(precache.__file__), page_urls)
+    # On every core at once (a cold build); then each page's URLs are found where precache_entries looks.
+    urls.get_all([((outdir / page).read_text(encoding="utf-8"), "") for page in precache.site_pages(outdir)])
     entries = write_worker(outdir, [MANIFEST, *icon_paths()], urls.get)
     urls.save()
     logger.info("offline: sw.js precaches %d files, %.1f MB", len(entries), sum(e.size for e in entries) / 1e6)

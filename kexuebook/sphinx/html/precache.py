@@ -72,7 +72,7 @@ def _local_path(url: str, referrer: str, site: Path) -> str | None:
     return path if (site / path).is_file() else None
 
 
-def page_urls(html: str) -> list[str]:
+def page_urls(html: str, _context: str = "") -> list[str]:
     """The URLs through which a page loads files while it is read, as written."""
     parser = _References()
     parser.feed(html)
@@ -92,7 +92,8 @@ def stylesheet_references(css: str, sheet: str, site: Path) -> list[str]:
     return found
 
 
-def _pages(site: Path) -> list[str]:
+def site_pages(site: Path) -> list[str]:
+    """The site's pages (site-relative paths), without the files Sphinx keeps beside them."""
     pages = (p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     return sorted(p for p in pages if not p.startswith(NOT_PAGES))
 
@@ -101,7 +102,7 @@ def precache_entries(site: Path, extra: Sequence[str] = (), urls_of: Callable[[s
     """Every page of ``site``, everything its pages load, and ``extra`` (site-relative paths).
     ``urls_of`` gives a page's URLs (:func:`page_urls`, or a cache of it)."""
     wanted: set[str] = set()
-    todo = [*_pages(site), *extra]
+    todo = [*site_pages(site), *extra]
     while todo:
         path = todo.pop()
         if path in wanted:
