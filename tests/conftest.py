@@ -9,11 +9,12 @@ import fcntl
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, build_pdf, copy_book, log_build, sphinx_build, sphinx_command, synthetic_book_at
+from helpers import ROOT, build_pdf, copy_book, log_build, seed_kept_results, sphinx_build, sphinx_command, synthetic_book_at
 from tools.local_server import serve
 
 # sphinx.testing's fixtures (`app`, `make_app`, @pytest.mark.sphinx(testroot=...)) for the tiny
@@ -73,8 +74,10 @@ class SharedBuild:
     The owner holds an exclusive lock on ``<folder>.lock`` while it builds and writes ``ok`` or
     the failure into ``<folder>.done``; a waiting worker takes the lock once it is released."""
 
-    def __init__(self, folder: Path, command: list[str]) -> None:
-        self.folder, self.command = folder, command
+    def __init__(self, folder: Path, command: list[str], env: dict[str, str] | None = None, builder: str = "",
+                 prepare: Callable[[], None] | None = None) -> None:
+        self.folder, self.command, self.env, self.prepare = folder, command, env, prepare
+        self.builder = builder or command[command.index("-b") + 1]
         self.done, self.log = folder.with_suffix(".done"), folder.with_suffix(".log")
         self.lock = folder.with_suffix(".lock").open("w")
         self.process: subprocess.Popen | None = None
@@ -87,9 +90,11 @@ class SharedBuild:
         if self.done.exists():
             fcntl.flock(self.lock, fcntl.LOCK_UN)
             return
-        log_build(self.command[self.command.index("-b") + 1], ROOT)
+        log_build(self.builder, ROOT)
+        if self.prepare:
+            self.prepare()  # the owner only
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env)
 
     def finish(self) -> None:
         """The owner: wait for the build, say how it ended, let the others read it."""
@@ -107,7 +112,7 @@ class SharedBuild:
         status = self.done.read_text(encoding="utf-8") if self.done.exists() else "never finished"
         if status != "ok":
             output = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-            raise AssertionError(f"{' '.join(self.command[2:5])} of the book {status}:\n{output[-8000:]}")
+            raise AssertionError(f"the {self.builder} build of the book {status}:\n{output[-8000:]}")
         return self.folder
 
 
@@ -211,14 +216,16 @@ PUBLISHED_ENV = {"BOOK_BASEURL": "https://books.example.org/kexue-reader/", "BOO
 
 
 @pytest.fixture(scope="session")
-def site_zip_build(tmp_path_factory) -> Path:
-    """`make site-zip` into a folder of its own, with the published address and repository set.
+def site_zip_build(tmp_path_factory, html_dir) -> Path:
+    """`make site-zip` into a folder of its own, with the published address and repository set;
+    built once per run, also across pytest-xdist's workers (three test files read it), from what
+    the run's HTML build keeps (helpers.seed_kept_results: no formula or figure made twice).
 
     Yields the build folder: site/ (the HTML it packed) and zip/kexue-reader-html.zip.
     """
-    builddir = tmp_path_factory.mktemp("published")
-    log_build("html (make site-zip)", ROOT)
-    result = subprocess.run(["make", "-C", str(ROOT), "site-zip", f"BUILDDIR={builddir}"], capture_output=True, text=True,
-                            env={**os.environ, **PUBLISHED_ENV})
-    assert result.returncode == 0, f"make site-zip failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return builddir
+    builddir = run_folder(tmp_path_factory, "published")
+    build = SharedBuild(builddir, ["make", "-C", str(ROOT), "site-zip", f"BUILDDIR={builddir}"],
+                        env={**os.environ, **PUBLISHED_ENV}, builder="html (make site-zip)",
+                        prepare=lambda: seed_kept_results(html_dir / ".doctrees", builddir / "site-doctrees"))
+    build.start()
+    return build.result()

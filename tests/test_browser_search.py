@@ -109,6 +109,18 @@ def search(page, server: str, query: str) -> list[str]:
     return [link.split("#")[0] for link in links]
 
 
+def search_again(page, query: str) -> list[str]:
+    """:func:`search` in the search page already open: the query run as the page runs its ``?q=``
+    (searchtools' ``Search.performSearch``) with the address showing it (book-search.js ranks by
+    the address's ``q``), without loading the page, the index and the dictionary again for each of
+    a hundred queries."""
+    page.evaluate("query => { history.replaceState(null, '', '?q=' + encodeURIComponent(query)); Search.stopPulse();"
+                  " document.getElementById('search-results').replaceChildren(); Search.performSearch(query); }", query)
+    page.wait_for_function("document.querySelector('#search-results .search-summary')?.textContent.length > 0", timeout=20000)
+    links = page.eval_on_selector_all("#search-results ul.search li > a", "links => links.map(a => a.getAttribute('href'))")
+    return [link.split("#")[0] for link in links]
+
+
 @pytest.fixture
 def open_page(browser, server):
     contexts = []
@@ -139,7 +151,7 @@ def test_every_glossary_name_finds_its_first_chapter(browser, server, html_dir):
     for entry in entries:
         right = first_chapter(entry, chapters)
         for query in entry.names:
-            results = search(page, server, query)
+            results = search_again(page, query) if rows else search(page, server, query)
             rank = results.index(right) + 1 if right in results else None
             listed = "glossary.html" in results
             rows.append((query, right, rank, listed))
