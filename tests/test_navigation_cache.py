@@ -1,6 +1,6 @@
 """The sidebar shared by a part's chapters (kexuebook/sphinx/html/navigation_cache.py) is the theme's own, page by page.
 
-Two copies of a small synthetic book (tools/synth_book.py, six articles: the first part holds two
+Two copies of a small synthetic book (tools/synth_book.py, 21 articles: the first part holds five
 chapters, so the second chapter's sidebar is the first one's with the mark moved) are built, one
 without the extension: every page's sidebar is the same HTML in both, and marks its own page.
 A third copy shows one chapter of a part (``kexuebook_sidebar_neighbours = 0``): a long part's list
@@ -37,7 +37,7 @@ def sidebar(html_dir: Path, docname: str) -> str:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> tuple[Path, Path]:
-    book = synthetic_book_at(tmp_path_factory.mktemp("navigation") / "book", articles=6)
+    book = synthetic_book_at(tmp_path_factory.mktemp("navigation") / "book", articles=21)
     plain = book.parent / "plain"
     shutil.copytree(book, plain, symlinks=True)
     parts = (plain / PARTS).read_text(encoding="utf-8")
@@ -49,7 +49,7 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def narrow(builds) -> Path:
-    """The book of ``builds`` whose sidebar shows no neighbour: its first part (two chapters) is long."""
+    """The book of ``builds`` whose sidebar shows no neighbour: its first part (five chapters) is long."""
     book = builds[0].parent.parent
     narrow = book.parent / "narrow"
     shutil.copytree(book, narrow, symlinks=True, ignore=shutil.ignore_patterns("_build"))
@@ -103,14 +103,20 @@ def test_a_404_page_without_any_toctree_builds(tmp_path):
 
 
 def test_a_long_parts_list_shows_the_chapters_around_the_page_and_links_the_rest(narrow, builds):
-    assert part_list(narrow, FIRST) == [("1. 合成文章1：" + part_list(builds[1], FIRST)[0][0].split("：", 1)[1], "#"),
-                                        ("后面还有1章，见本部分目录", "index.html")]
-    second = part_list(narrow, SECOND)
-    assert second[0] == ("前面还有1章，见本部分目录", "index.html") and second[1][1] == "#" and len(second) == 2, second
-    part = part_list(narrow, "chapters/probabilistic-models/index")
-    assert [href for _, href in part] == ["synthetic-0001.html", "#"] and part[1][0] == "后面还有1章，见本部分目录", part
-    # a part of one chapter is whole, and the page's own part only is cut
-    assert part_list(narrow, "chapters/losses/synthetic-0003") == part_list(builds[1], "chapters/losses/synthetic-0003")
+    plain = builds[1]
+    titles = [text for text, _ in part_list(plain, FIRST)]
+    assert len(titles) == 5, titles
+    first = part_list(narrow, FIRST)
+    assert first == [(titles[0], "#"), ("后面还有4章，见本部分目录", "index.html")], first
+    # one chapter left out before: shown instead of an item standing for it
+    assert part_list(narrow, SECOND) == [(titles[0], "synthetic-0001.html"), (titles[1], "#"), ("后面还有3章，见本部分目录", "index.html")]
+    third = "chapters/probabilistic-models/synthetic-0003"
+    assert part_list(narrow, third) == [("前面还有2章，见本部分目录", "index.html"), (titles[2], "#"), ("后面还有2章，见本部分目录", "index.html")]
+    # the part's own page lists them all in its body
+    assert part_list(narrow, "chapters/probabilistic-models/index") == [(titles[0], "synthetic-0001.html"), ("后面还有4章，见本页目录", "#")]
+    # only the page's own part is cut: the other parts' lists are the theme's
+    others = lambda html_dir: [str(ul) for ul in BeautifulSoup(sidebar(html_dir, third), "html.parser").select("li.toctree-l1:not(.current) ul")]
+    assert others(narrow) == others(plain) and len(others(plain)) == 4
 
 
 def test_the_window_keeps_as_many_chapters_at_either_end():
@@ -121,3 +127,5 @@ def test_the_window_keeps_as_many_chapters_at_either_end():
     assert window(30, 15, neighbours=2) == range(13, 18)
     assert window(30, 29, neighbours=2) == range(25, 30)
     assert window(30, None, neighbours=2) == range(5), "the part's own page: its first chapters"
+    assert window(30, 3, neighbours=2) == range(6), "one chapter left out before: shown"
+    assert window(30, 26, neighbours=2) == range(24, 30), "one chapter left out after: shown"

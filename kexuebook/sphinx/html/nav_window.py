@@ -4,7 +4,7 @@ The sidebar lists the chapters of the page's part; in a part of 200 chapters (a 
 book) that list was half of every chapter's page, so a page grew with the book.  A part of more
 than ``2 * NEIGHBOURS + 1`` chapters shows the page's chapter and up to ``NEIGHBOURS`` on each
 side; an item before and after the window says how many chapters it leaves out and links the
-part's page, whose body lists them all.  Shorter parts (every part of this book) are unchanged.
+part's page, whose body lists them all (book.css sets the items apart from the chapters).  Shorter parts (every part of this book) are unchanged.
 The list is shortened only when it is exactly as Sphinx writes it for parts and chapters (one
 ``toctree-l2`` item per line, no deeper level); any other sidebar is left whole.
 """
@@ -25,17 +25,24 @@ _ITEM = re.compile(r'<li class="toctree-l2(?: current active)?"><a [^\n]*</a></l
 
 def window(count: int, current: int | None, neighbours: int = NEIGHBOURS) -> range:
     """The items shown of ``count``: ``current`` (None on the part's own page: the first ones) and
-    up to ``neighbours`` each side, moved inwards at either end so that as many are shown."""
+    up to ``neighbours`` each side, moved inwards at either end so that as many are shown; a
+    single chapter left out at an end is shown instead of an item standing for it."""
     size = 2 * neighbours + 1
     if count <= size:
         return range(count)
     start = 0 if current is None else min(max(current - neighbours, 0), count - size)
-    return range(start, start + size)
+    stop = start + size
+    return range(0 if start == 1 else start, count if count - stop == 1 else stop)
 
 
 def more_item(count: int, href: str, before: bool) -> str:
-    text = (_("%d earlier chapters: see the part's contents") if before else _("%d later chapters: see the part's contents")) % count
-    return f'<li class="toctree-l2 book-nav-more"><a class="reference internal" href="{href}">{text}</a></li>'
+    """The item standing for ``count`` chapters left out; on the part's own page (``href`` "#"),
+    which lists them all below, it says so."""
+    if href == "#":
+        text = _("%d earlier chapters: listed on this page") if before else _("%d later chapters: listed on this page")
+    else:
+        text = _("%d earlier chapters: see the part's contents") if before else _("%d later chapters: see the part's contents")
+    return f'<li class="toctree-l2 book-nav-more"><a class="reference internal" href="{href}">{text % count}</a></li>'
 
 
 def bounded_sidebar(html: str, neighbours: int = NEIGHBOURS) -> str:
