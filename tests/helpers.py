@@ -33,8 +33,9 @@ def sphinx_build(builder: str, source: Path, out: Path, *extra: str, env: dict |
     return result
 
 
-# What a copy of the book's sources leaves out (each is large, local, or rebuilt).
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules")
+# What a copy of the book's sources leaves out (each is large, local, or rebuilt; the linters' caches
+# change while `make lint` runs beside a copy).
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "node_modules", ".mypy_cache", ".ruff_cache")
 
 
 def copy_book(source: Path, target: Path) -> Path:
