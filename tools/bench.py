@@ -1,6 +1,7 @@
 """``make bench``: the book's speed and size, each figure the median of several runs.
 
-Run as ``python -m tools.bench [--quick] [--only=live]`` (``--only=live``: the live-preview figures alone).  Every run works on a fresh copy of the sources in a
+Run as ``python -m tools.bench [--quick] [--only=live|scale]`` (``--only``: the live-preview or the
+synthetic books' figures alone).  Every run works on a fresh copy of the sources in a
 temporary folder (the repository and its ``_build`` are never touched) and builds with the
 Makefile's strict flags.  Prints one table (figure, value, goal, met) and writes
 ``_build/bench.json``.  Ratios are measured in the same run against a baseline built there too:
@@ -261,6 +262,20 @@ def live_preview_bench(runs: int) -> int:
     return 0
 
 
+def scale_bench(runs: int) -> int:
+    """``--only=scale``: the synthetic books' figures alone, written to ``_build/bench-scale.json``."""
+    started = time.perf_counter()
+    rows = scale_rows(False, runs)
+    report = {"runs": runs, "rows": rows, "bench_seconds": round(time.perf_counter() - started, 1),
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    out = ROOT / "_build" / "bench-scale.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_table(rows)
+    print(f"median of {runs} run(s) (1 of the 1,000-article book); bench took {report['bench_seconds']:.0f} s; written to {out.relative_to(ROOT)}")
+    return 0
+
+
 def measure(runs: int, names: tuple[str, ...] | None = None, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, list[float]]:
     selected = {name: SCENARIOS[name] for name in (names or SCENARIOS) if name not in skip}
     times: dict[str, list[float]] = {name: [] for name in selected}
@@ -478,11 +493,14 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one run each and no 1,000-article book (for a smoke test)")
-    parser.add_argument("--only", choices=["live"], help="live: only the live-preview figures (about 5 minutes)")
+    parser.add_argument("--only", choices=["live", "scale"],
+                        help="live: only the live-preview figures (about 5 minutes); scale: only the synthetic books' (about 6 minutes)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else RUNS
     if args.only == "live":
         return live_preview_bench(runs)
+    if args.only == "scale":
+        return scale_bench(runs)
     started = time.perf_counter()
     times = {name: statistics.median(t) for name, t in measure(runs, skip=QUICK_SKIPS if args.quick else frozenset()).items()}
     rows = [row(name, seconds, "s") for name, seconds in times.items()]
