@@ -36,6 +36,23 @@ CHAPTERS = [
 WIDE_SEED_EQUATION = ("chapters/information-theory/forgetting", "equation-forgetting-seed-1")
 
 
+def new_tab(browser, viewport: str, mode: str):
+    # No service worker: the offline copy it fetches after the load is the offline tests'
+    # business, and waiting it out (networkidle) doubled every page's time here.
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    return context.new_page()
+
+
+def go_to(page, server: str, path: str, mode: str):
+    # Laid out as a reader sees it: the load event has run book.js's handlers (the scrollable
+    # boxes marked) and every font the page uses is in.
+    page.goto(f"{server}/{path}", wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+    return page
+
+
 @pytest.fixture
 def open_page(browser, server):
     """A page of the book in the given viewport and colour mode: one tab per viewport and mode
@@ -43,22 +60,38 @@ def open_page(browser, server):
     tabs: dict[tuple[str, str], object] = {}
 
     def open_(path: str, viewport: str = "phone", mode: str = "light"):
-        page = tabs.get((viewport, mode))
-        if page is None:
-            # No service worker: the offline copy it fetches after the load is the offline tests'
-            # business, and waiting it out (networkidle) doubled every page's time here.
-            context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
-            context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-            page = tabs[(viewport, mode)] = context.new_page()
-        # Laid out as a reader sees it: the load event has run book.js's handlers (the scrollable
-        # boxes marked) and every font the page uses is in.
-        page.goto(f"{server}/{path}", wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        assert page.evaluate("document.documentElement.dataset.theme") == mode
-        return page
+        if (viewport, mode) not in tabs:
+            tabs[(viewport, mode)] = new_tab(browser, viewport, mode)
+        return go_to(tabs[(viewport, mode)], server, path, mode)
 
     yield open_
     for page in tabs.values():
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def chapter_facts(browser, server):
+    """What the checks of every chapter read (display equations, card, line breaks, figures), per
+    viewport and mode: each chapter is opened once per viewport and mode, not once per check (32
+    page loads instead of 128), and every probe reads the page as it loaded (none scrolls or
+    changes it)."""
+    facts: dict[tuple[str, str], dict[str, dict]] = {}
+    tabs = []
+
+    def of(viewport: str, mode: str) -> dict[str, dict]:
+        if (viewport, mode) not in facts:
+            tabs.append(page := new_tab(browser, viewport, mode))
+            facts[(viewport, mode)] = {}
+            for chapter in CHAPTERS:
+                go_to(page, server, f"{chapter}.html", mode)
+                facts[(viewport, mode)][chapter] = {
+                    "equations": page.evaluate(EQUATIONS), "card": page.evaluate(CARD), "figures": page.evaluate(FIGURES),
+                    "line_breaks": page.evaluate(LINE_BREAKS, [CLOSING_PUNCTUATION, OPENING_PUNCTUATION]),
+                }
+        return facts[(viewport, mode)]
+
+    yield of
+    for page in tabs:
         page.context.close()
 
 
@@ -80,12 +113,11 @@ EQUATIONS = r"""() => [...document.querySelectorAll("article div.math")].map((m)
 
 
 @both
-def test_our_display_equations_never_overflow_and_the_number_never_covers_them(open_page, viewport, mode):
+def test_our_display_equations_never_overflow_and_the_number_never_covers_them(chapter_facts, viewport, mode):
     """Every display equation of our text fits the column; on a phone its number sits under it."""
     wide, misplaced, seen = {}, {}, 0
-    for chapter in CHAPTERS:
-        page = open_page(f"{chapter}.html", viewport, mode)
-        for eq in page.evaluate(EQUATIONS):
+    for facts in chapter_facts(viewport, mode).values():
+        for eq in facts["equations"]:
             if eq["seed"]:
                 continue
             seen += 1
@@ -164,10 +196,9 @@ CARD = r"""() => {
 
 
 @both
-def test_the_chapter_card_is_readable_and_the_title_leaves_room_for_text(open_page, viewport, mode):
-    for chapter in CHAPTERS:
-        page = open_page(f"{chapter}.html", viewport, mode)
-        card = page.evaluate(CARD)
+def test_the_chapter_card_is_readable_and_the_title_leaves_room_for_text(chapter_facts, viewport, mode):
+    for chapter, facts in chapter_facts(viewport, mode).items():
+        card = facts["card"]
         assert len(card["fields"]) >= 5, chapter
         wrapped = [f["label"] for f in card["fields"] if f["lines"] > 1]
         assert not wrapped, f"{chapter}: labels broken over lines: {wrapped}"
@@ -353,13 +384,8 @@ def test_every_inline_formula_is_kept_with_the_punctuation_after_it(html_dir):
 
 
 @both
-def test_chinese_line_breaking_rules_hold_beside_inline_math(open_page, viewport, mode):
-    problems = {}
-    for chapter in CHAPTERS:
-        page = open_page(f"{chapter}.html", viewport, mode)
-        bad = page.evaluate(LINE_BREAKS, [CLOSING_PUNCTUATION, OPENING_PUNCTUATION])
-        if bad:
-            problems[chapter] = bad
+def test_chinese_line_breaking_rules_hold_beside_inline_math(chapter_facts, viewport, mode):
+    problems = {chapter: facts["line_breaks"] for chapter, facts in chapter_facts(viewport, mode).items() if facts["line_breaks"]}
     assert not problems
 
 
@@ -471,17 +497,18 @@ def _smallest_text_pt(svg: str) -> tuple[float, float]:
     return min(sizes), float(VIEWBOX.search(svg).group(1))
 
 
+FIGURES = """() => [...document.querySelectorAll('article figure img.book-figure')].map((img) => ({
+    src: img.getAttribute('src'), width: img.getBoundingClientRect().width,
+    link: img.closest('a') && img.closest('a').getAttribute('href'),
+    background: getComputedStyle(img).backgroundColor,
+    fits: img.getBoundingClientRect().right <= document.documentElement.clientWidth}))"""
+
+
 @both
-def test_figures_are_legible_at_their_rendered_scale_and_link_their_full_size_svg(open_page, html_dir, viewport, mode):
+def test_figures_are_legible_at_their_rendered_scale_and_link_their_full_size_svg(chapter_facts, html_dir, viewport, mode):
     measured = {}
-    for chapter in CHAPTERS:
-        page = open_page(f"{chapter}.html", viewport, mode)
-        figures = page.evaluate("""() => [...document.querySelectorAll('article figure img.book-figure')].map((img) => ({
-            src: img.getAttribute('src'), width: img.getBoundingClientRect().width,
-            link: img.closest('a') && img.closest('a').getAttribute('href'),
-            background: getComputedStyle(img).backgroundColor,
-            fits: img.getBoundingClientRect().right <= document.documentElement.clientWidth}))""")
-        for figure in figures:
+    for chapter, facts in chapter_facts(viewport, mode).items():
+        for figure in facts["figures"]:
             svg = (html_dir / chapter).parent / figure["src"]
             smallest_pt, viewbox = _smallest_text_pt(svg.read_text(encoding="utf-8"))
             px = smallest_pt * figure["width"] / viewbox  # 1 unit of the viewBox is drawn this wide
