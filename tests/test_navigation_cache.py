@@ -112,8 +112,11 @@ def test_a_long_parts_list_shows_the_chapters_around_the_page_and_links_the_rest
     assert part_list(narrow, SECOND) == [(titles[0], "synthetic-0001.html"), (titles[1], "#"), ("后面还有3章，见本部分目录", "index.html")]
     third = "chapters/probabilistic-models/synthetic-0003"
     assert part_list(narrow, third) == [("前面还有2章，见本部分目录", "index.html"), (titles[2], "#"), ("后面还有2章，见本部分目录", "index.html")]
-    # the part's own page lists them all in its body
-    assert part_list(narrow, "chapters/probabilistic-models/index") == [(titles[0], "synthetic-0001.html"), ("后面还有4章，见本页目录", "#")]
+    # the part's own page lists them all in its body: the item says so, and links nothing
+    part = BeautifulSoup(sidebar(narrow, "chapters/probabilistic-models/index"), "html.parser")
+    assert part_list(narrow, "chapters/probabilistic-models/index") == [(titles[0], "synthetic-0001.html")]
+    assert [li.get_text() for li in part.select("li.book-nav-more")] == ["后面还有4章，见本页目录"]
+    assert not part.select("li.book-nav-more a")
     # only the page's own part is cut: the other parts' lists are the theme's
     others = lambda html_dir: [str(ul) for ul in BeautifulSoup(sidebar(html_dir, third), "html.parser").select("li.toctree-l1:not(.current) ul")]
     assert others(narrow) == others(plain) and len(others(plain)) == 4

@@ -36,12 +36,13 @@ def window(count: int, current: int | None, neighbours: int = NEIGHBOURS) -> ran
 
 
 def more_item(count: int, href: str, before: bool) -> str:
-    """The item standing for ``count`` chapters left out; on the part's own page (``href`` "#"),
-    which lists them all below, it says so."""
+    """The item standing for ``count`` chapters left out, linking the part's page; on that page
+    itself (``href`` "#"), which lists them all in its body, it says so and links nothing (a
+    link to the page's top would leave a phone's drawer open over it, seeming to do nothing)."""
     if href == "#":
         text = _("%d earlier chapters: listed on this page") if before else _("%d later chapters: listed on this page")
-    else:
-        text = _("%d earlier chapters: see the part's contents") if before else _("%d later chapters: see the part's contents")
+        return f'<li class="toctree-l2 book-nav-more"><span>{text % count}</span></li>'
+    text = _("%d earlier chapters: see the part's contents") if before else _("%d later chapters: see the part's contents")
     return f'<li class="toctree-l2 book-nav-more"><a class="reference internal" href="{href}">{text % count}</a></li>'
 
 
