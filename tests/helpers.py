@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 STRICT = ["-W", "-n", "--keep-going"]
-FIGURE_CACHE = "figure-cache"  # kexuebook/sphinx/content/plot_cache.py: beside the doctree folder
 
 
 def sphinx_command(builder: str, source: Path, out: Path, *extra: str, doctrees: Path | None = None) -> list[str]:
@@ -53,9 +52,11 @@ def seed_kept_results(built: Path, doctrees: Path) -> None:
     what is new (the book's cold build: 10.1 -> 4.7 s, the same site).  For workflows whose
     proof is not the cold build itself: the reproducibility checks build cold.  ``built``: the
     finished build's doctree folder."""
+    from kexuebook.sphinx.content.plot_cache import CACHE_FOLDER  # beside the doctree folder
+
     shutil.copytree(built, doctrees, ignore=shutil.ignore_patterns("environment.pickle", "*.doctree"), dirs_exist_ok=True)
-    if (built.parent / FIGURE_CACHE).is_dir():
-        shutil.copytree(built.parent / FIGURE_CACHE, doctrees.parent / FIGURE_CACHE, dirs_exist_ok=True)
+    if (built.parent / CACHE_FOLDER).is_dir():
+        shutil.copytree(built.parent / CACHE_FOLDER, doctrees.parent / CACHE_FOLDER, dirs_exist_ok=True)
 
 
 def synthetic_book_at(target: Path, articles: int = 2) -> Path:

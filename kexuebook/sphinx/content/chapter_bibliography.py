@@ -160,9 +160,10 @@ class IndexedBibtexDomain(BibtexDomain):
             return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
         entries = self.bibdata.data.entries
         chapter = next((c for c in catalog(env.app).chapters if c.docname == fromdocname), None)
+        own_list = None if chapter is None else next(
+            (b for k, b in self.bibliographies.items() if k.docname == fromdocname and b.keyprefix == f"{chapter.slug}-"), None)
         for t in missing:
             bibkey = t.key[len(chapter.slug) + 1:] if chapter and t.key.startswith(f"{chapter.slug}-") else t.key
-            own_list = next((b for k, b in self.bibliographies.items() if k.docname == fromdocname and chapter and b.keyprefix == f"{chapter.slug}-"), None)
             if bibkey in entries and own_list is not None:
                 message = (f"citation key {bibkey!r} is cited after this chapter's {{chapter-bibliography}} (line {own_list.line}); "
                            "expected every citation of a chapter before its list")

@@ -4,9 +4,10 @@ The sidebar lists the chapters of the page's part; in a part of 200 chapters (a 
 book) that list was half of every chapter's page, so a page grew with the book.  A part of more
 than ``2 * NEIGHBOURS + 1`` chapters shows the page's chapter and up to ``NEIGHBOURS`` on each
 side; an item before and after the window says how many chapters it leaves out and links the
-part's page, whose body lists them all (book.css sets the items apart from the chapters).  Shorter parts (every part of this book) are unchanged.
-The list is shortened only when it is exactly as Sphinx writes it for parts and chapters (one
-``toctree-l2`` item per line, no deeper level); any other sidebar is left whole.
+part's page, whose body lists them all (on that page the item is text; book.css sets the items
+off from the chapters).  Shorter parts (every part of this book) are unchanged.  The list is
+shortened only when it is exactly as Sphinx writes it for parts and chapters (one ``toctree-l2``
+item per line, no deeper level); any other sidebar is left whole.
 """
 
 from __future__ import annotations

@@ -87,10 +87,10 @@ def forget(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    # _themes/kexue/sbt-sidebar-nav.html calls shared_toctree_html (also when pydata-sphinx-theme
-    # renders it early, to see whether it is empty)
     # How many chapters a long part's list shows each side of the page's (nav_window.py).
     app.add_config_value("kexuebook_sidebar_neighbours", NEIGHBOURS, "html", int)
+    # _themes/kexue/sbt-sidebar-nav.html calls shared_toctree_html (also when pydata-sphinx-theme
+    # renders it early, to see whether it is empty)
     app.connect("html-page-context", add_shared_sidebar)
     app.connect("env-updated", forget)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
