@@ -494,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one run each and no 1,000-article book (for a smoke test)")
     parser.add_argument("--only", choices=["live", "scale"],
-                        help="live: only the live-preview figures (about 5 minutes); scale: only the synthetic books' (about 6 minutes)")
+                        help="live: only the live-preview figures (about 5 minutes); scale: only the synthetic books' (about 3 minutes)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else RUNS
     if args.only == "live":
