@@ -245,6 +245,14 @@ def live_preview_goals(rows: list[dict]) -> None:
             r.update(goal=f"≤ {goal} s", met=r["value"] <= goal)
 
 
+def write_report(name: str, report: dict) -> Path:
+    """``report`` as JSON in ``_build/<name>``; returns where."""
+    out = ROOT / "_build" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
 def live_preview_bench(runs: int) -> int:
     """``--only=live``: the live-preview figures alone, written to ``_build/bench-live.json``."""
     started = time.perf_counter()
@@ -254,9 +262,7 @@ def live_preview_bench(runs: int) -> int:
     live_preview_goals(rows)
     report = {"runs": runs, "rows": rows, "bench_seconds": round(time.perf_counter() - started, 1),
               "load_average_at_start": [round(x, 2) for x in load], "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
-    out = ROOT / "_build" / "bench-live.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_report("bench-live.json", report)
     print_table(rows)
     print(f"median of {runs} run(s) of 3 saves each; load average at start {load[0]:.2f}; bench took {report['bench_seconds']:.0f} s; written to {out.relative_to(ROOT)}")
     return 0
@@ -268,9 +274,7 @@ def scale_bench(runs: int) -> int:
     rows = scale_rows(False, runs)
     report = {"runs": runs, "rows": rows, "bench_seconds": round(time.perf_counter() - started, 1),
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
-    out = ROOT / "_build" / "bench-scale.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_report("bench-scale.json", report)
     print_table(rows)
     print(f"median of {runs} run(s) (1 of the 1,000-article book); bench took {report['bench_seconds']:.0f} s; written to {out.relative_to(ROOT)}")
     return 0
@@ -527,9 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold_html_profile": profile,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
     }
-    out = ROOT / "_build" / "bench.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_report("bench.json", report)
     print_table(rows)
     if profile:
         print_profile(profile)
