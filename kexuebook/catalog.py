@@ -80,6 +80,10 @@ class Catalog:
     def chapter_for(self, seed_title: str) -> Chapter | None:
         return next((c for c in self.chapters if c.seed_title == seed_title), None)
 
+    def chapter_at(self, docname: str) -> Chapter | None:
+        """The chapter whose page is ``docname`` (None for the cover, a part page, the matter)."""
+        return next((c for c in self.chapters if c.docname == docname), None)
+
     def chapters_of(self, part: Part) -> list[Chapter]:
         return [c for c in self.chapters if c.part == part]
 

@@ -72,7 +72,7 @@ class ChapterCiteRole(CiteRole):
     """sphinxcontrib-bibtex's cite role; in a chapter, each key is keyed to that chapter's list."""
 
     def result_nodes(self, document, env, node, is_ref):
-        chapter = next((c for c in catalog(env.app).chapters if c.docname == env.docname), None)
+        chapter = catalog(env.app).chapter_at(env.docname)
         if chapter is not None:
             known = env.get_domain("cite").bibdata.data.entries
             try:
@@ -99,7 +99,7 @@ class ChapterBibliography(BibliographyDirective):
     option_spec = {}
 
     def run(self):
-        chapter = next((c for c in catalog(self.env.app).chapters if c.docname == self.env.docname), None)
+        chapter = catalog(self.env.app).chapter_at(self.env.docname)
         if chapter is None:
             raise self.error(f"{self.env.docname} is not a chapter listed in {CATALOG_FILE}")
         self.env.note_dependency(CATALOG_FILE)
@@ -159,7 +159,7 @@ class IndexedBibtexDomain(BibtexDomain):
         if not missing:
             return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
         entries = self.bibdata.data.entries
-        chapter = next((c for c in catalog(env.app).chapters if c.docname == fromdocname), None)
+        chapter = catalog(env.app).chapter_at(fromdocname)
         own_list = None if chapter is None else next(
             (b for k, b in self.bibliographies.items() if k.docname == fromdocname and b.keyprefix == f"{chapter.slug}-"), None)
         for t in missing:

@@ -76,7 +76,7 @@ def keys_stamp() -> str:
 
 def kept_keys() -> KeptTable:
     """The keys of the terms this book has sorted: a rebuild imports pypinyin only for a new term."""
-    return KeptTable(lambda: keys_stamp())
+    return KeptTable(keys_stamp)
 
 
 KEPT = kept_keys()
