@@ -5,7 +5,9 @@ drawn by a script that imports kexuebook.math and counts its own runs (a line pe
 it), built as ``make html`` builds (``-d _build/doctrees``): the HTML build leaves no PDF; a
 build that finds the same content in ``_build/figure-cache`` does not run the script, even with
 everything else of ``_build`` gone; a change of kexuebook.math or of conf.py's
-``plot_rcparams`` draws it again; a LaTeX build in the same folders gets a PDF figure.
+``plot_rcparams`` draws it again; a LaTeX build in the same folders gets a PDF figure.  A
+build that has to draw it draws it in a forked worker while the pages are read (plot_ahead),
+the directive's ``:context:`` excepted.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ pytestmark = pytest.mark.workflow  # a synthetic book of its own (conftest: left
 
 CHAPTER = "chapters/probabilistic-models/synthetic-0001"
 SCRIPT = "chapters/probabilistic-models/figures/counted.py"
-FIGURE = '''"""A figure that notes each run of its script (the test counts the lines)."""
+FIGURE = '''"""A figure that notes each run of its script and the process that ran it (a line per run)."""
+import multiprocessing
 import sys
 from pathlib import Path
 
 from kexuebook.math.prose import significant
 
 with Path(sys.argv[0]).with_suffix(".runs").open("a", encoding="utf-8") as runs:
-    runs.write("run\\n")
+    runs.write("worker\\n" if multiprocessing.parent_process() else "reader\\n")
 fig, ax = plt.subplots()
 ax.plot([0, 1], [0, 2])
 ax.set_title(significant(2.0))
@@ -48,9 +51,14 @@ def build(book: Path, builder: str = "html") -> None:
     build_in_place(book, builder)
 
 
-def runs(book: Path) -> int:
+def drawn_by(book: Path) -> list[str]:
+    """Each run of the figure's script: "worker" (a forked worker of plot_ahead) or "reader"."""
     counter = (book / SCRIPT).with_suffix(".runs")
-    return len(counter.read_text(encoding="utf-8").splitlines()) if counter.exists() else 0
+    return counter.read_text(encoding="utf-8").splitlines() if counter.exists() else []
+
+
+def runs(book: Path) -> int:
+    return len(drawn_by(book))
 
 
 def figure_file(book: Path) -> Path:
@@ -80,6 +88,10 @@ def test_an_html_build_draws_svg_only(book):
     assert drawn == {".svg"}, f"the HTML build wrote {sorted(drawn)}"
 
 
+def test_a_build_that_draws_the_figure_draws_it_while_the_pages_are_read(book):
+    assert drawn_by(book) == ["worker"], "the cold build drew the figure in the process that reads the pages"
+
+
 def test_the_same_content_is_not_drawn_again(book):
     before, count = digest(figure_file(book)), runs(book)
     # Every part of _build but the cache gone (matplotlib's own check redraws a missing image).
@@ -104,6 +116,14 @@ def test_an_rc_setting_draws_the_figure_again(book):
     build(book)
     assert runs(book) == count + 1, "conf.py's rc settings changed the figure"
     assert digest(figure_file(book)) != before
+
+
+def test_a_figure_with_context_is_drawn_by_the_directive(book):
+    count = runs(book)
+    chapter = book / f"{CHAPTER}.md"
+    edit(chapter, "   :alt: 一条计数的斜线\n", "   :alt: 一条计数的斜线\n   :context: close-figs\n")
+    build(book)
+    assert drawn_by(book)[count:] == ["reader"], "a figure sharing state with the page's others is drawn in order, by the directive"
 
 
 def test_a_latex_build_in_the_same_folders_prints_a_pdf_figure(book):

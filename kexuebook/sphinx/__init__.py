@@ -43,6 +43,7 @@ PARTS = (
     "kexuebook.sphinx.content.pinyin_order",  # glossary and index sorted by pinyin, grouped by initial
     "kexuebook.sphinx.content.plot_formats",  # figures drawn only in the running builder's format (SVG for HTML/EPUB, PDF for LaTeX)
     "kexuebook.sphinx.content.plot_cache",  # a figure drawn once per content, kept under _build/figure-cache
+    "kexuebook.sphinx.content.plot_ahead",  # a cold build draws its figures in forked workers while the pages are read
     "kexuebook.sphinx.content.plot_dependencies",  # figures computed at build time (matplotlib's plot), rebuilt when their script or kexuebook.math changes
     "kexuebook.sphinx.content.figure_legends",  # no empty legend left by docutils' report of a role's first use
     "kexuebook.sphinx.content.plot_labels",  # a label before a plot figure names the figure, so {numref} numbers it

@@ -11,10 +11,12 @@ and ``SOURCE_DATE_EPOCH`` (both writers date the file with it).  A hit copies th
 images into the directive's folder without running the script; a miss draws them as matplotlib
 does and stores them (written to a temporary folder, renamed into place when complete).
 A figure with ``:context:`` shares state with the figures before it and is always drawn.
+A figure may already be being drawn by :mod:`.plot_ahead`'s workers: the directive waits for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +24,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,10 @@ CACHE_FOLDER = "figure-cache"  # beside matplotlib's plot_directive/ folder, und
 MANIFEST = "figures.json"
 KEY_VERSION = "1"  # change when the key's recipe or the stored layout changes
 
-_draw = plot_directive.render_figures
+draw = plot_directive.render_figures  # matplotlib's own, which render_figures below replaces
+
+# Cache entry → its drawing by plot_ahead's workers, while the pages are read.
+drawing: dict[Path, Future] = {}
 
 
 def _writer_source(fmt: str) -> str:
@@ -109,7 +115,7 @@ def _restore(entry: Path, output_dir: str) -> list | None:
     return results
 
 
-def _store(entry: Path, results: list) -> None:
+def store(entry: Path, results: list) -> None:
     """Keep a drawing's images and results under ``entry`` (complete or not at all)."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
@@ -127,7 +133,7 @@ def _store(entry: Path, results: list) -> None:
 
 
 @contextmanager
-def _always_drawn() -> Iterator[None]:
+def always_drawn() -> Iterator[None]:
     # The key decided the stored images are stale; matplotlib's date check must not reuse them.
     dated = plot_directive.out_of_date
     plot_directive.out_of_date = lambda original, derived, includes=None: True
@@ -137,19 +143,36 @@ def _always_drawn() -> Iterator[None]:
         plot_directive.out_of_date = dated
 
 
+def entry_for(app: Sphinx, key: str, output_base: str) -> Path:
+    """Where a figure's images are kept: beside the doctree folder, which is under _build/."""
+    return Path(app.doctreedir).parent / CACHE_FOLDER / key[:2] / f"{key}-{output_base}"
+
+
+def is_stored(entry: Path) -> bool:
+    return (entry / MANIFEST).is_file()
+
+
+def _wait_for_drawing(entry: Path) -> None:
+    future = drawing.pop(entry, None)
+    if future is not None:
+        # A failed drawing is drawn again by the directive, which reports the error at the page's line.
+        with contextlib.suppress(Exception):
+            future.result()
+
+
 def render_figures(code, code_path, output_dir, output_base, context, function_name, config,
                    context_reset=False, close_figs=False, code_includes=None):
     """matplotlib's ``render_figures``, answered from the cache when the content was drawn before."""
     options = {"context_reset": context_reset, "close_figs": close_figs, "code_includes": code_includes}
     if context:
-        return _draw(code, code_path, output_dir, output_base, context, function_name, config, **options)
-    key = figure_key(code, code_path, function_name, config)
-    entry = Path(plot_directive.setup.app.doctreedir).parent / CACHE_FOLDER / key[:2] / f"{key}-{output_base}"
+        return draw(code, code_path, output_dir, output_base, context, function_name, config, **options)
+    entry = entry_for(plot_directive.setup.app, figure_key(code, code_path, function_name, config), output_base)
+    _wait_for_drawing(entry)
     results = _restore(entry, output_dir)
     if results is None:
-        with _always_drawn():
-            results = _draw(code, code_path, output_dir, output_base, context, function_name, config, **options)
-        _store(entry, results)
+        with always_drawn():
+            results = draw(code, code_path, output_dir, output_base, context, function_name, config, **options)
+        store(entry, results)
     return results
 
 
